@@ -1,0 +1,193 @@
+"""Files → parsed YAML documents that remember where every value stood.
+
+The loader walks PyYAML's event stream itself instead of letting PyYAML build
+objects, so that it can refuse anchors, aliases and merge keys before anything
+is expanded, catch duplicate keys, keep dates as text for the schema to judge,
+and record the line and column of every key and value.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+
+MAX_BYTES = 1 << 20
+MAX_DEPTH = 40
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+}
+_TEXT_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+Mark = tuple[int, int]
+FieldPath = tuple[Any, ...]
+
+
+@dataclass
+class Document:
+    """One YAML file: its data, and the position of every value and key in it."""
+
+    path: str
+    data: Any
+    marks: dict[FieldPath, Mark] = field(default_factory=dict)
+    key_marks: dict[FieldPath, Mark] = field(default_factory=dict)
+
+    def mark(self, loc: FieldPath) -> Mark:
+        """The position of the value at `loc`, or of its nearest enclosing value."""
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.marks:
+                return self.marks[loc[:end]]
+        return (1, 1)
+
+    def key_mark(self, loc: FieldPath) -> Mark:
+        return self.key_marks.get(loc) or self.mark(loc)
+
+
+class _Refused(Exception):
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+def display_path(path: Path) -> str:
+    """A path as the user should read it: relative to the working folder when inside it."""
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+
+
+def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
+    """Read a content file as NFC text, refusing large, binary or non-UTF-8 files."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        return None, [Problem.at(shown, (1, 1), "", "too_large", limit=MAX_BYTES, size=size)]
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, [Problem.at(shown, (line, 1), "", "not_utf8", position=error.start)]
+    found = _CONTROL.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        return None, [Problem.at(shown, (line, found.start() - text.rfind("\n", 0, found.start())), "", "binary")]
+    return unicodedata.normalize("NFC", text), []
+
+
+def parse_document(text: str, shown: str) -> tuple[Document | None, list[Problem]]:
+    """Parse YAML text into a Document, or return the problems that stop it."""
+    document = Document(shown, None)
+    problems: list[Problem] = []
+    loader = Loader(text)
+    try:
+        loader.get_event()  # StreamStart
+        if loader.check_event(yaml.StreamEndEvent):
+            return None, [Problem.at(shown, (1, 1), "", "empty_file")]
+        loader.get_event()  # DocumentStart
+        document.data = _build(loader, document, (), problems)
+        loader.get_event()  # DocumentEnd
+        if not loader.check_event(yaml.StreamEndEvent):
+            event = loader.peek_event()
+            problems.append(Problem.at(shown, _mark(event), "", "multi_document"))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [Problem.at(shown, where, "", "yaml_syntax", detail=_syntax_detail(error, text))]
+    except yaml.YAMLError as error:
+        return None, [Problem.at(shown, (1, 1), "", "yaml_syntax", detail=str(error))]
+    except _Refused as refused:
+        return None, [refused.problem]
+    finally:
+        loader.dispose()
+    if document.data is None:
+        return None, [Problem.at(shown, (1, 1), "", "empty_file")]
+    if not isinstance(document.data, dict):
+        return None, [Problem.at(shown, (1, 1), "", "not_mapping")]
+    return document, problems
+
+
+def load_document(path: Path) -> tuple[Document | None, list[Problem]]:
+    shown = display_path(path)
+    text, problems = read_text(path, shown)
+    if text is None:
+        return None, problems
+    return parse_document(text, shown)
+
+
+def _syntax_detail(error: yaml.MarkedYAMLError, text: str) -> str:
+    mark = error.problem_mark
+    if mark is not None and text[mark.index : mark.index + 1] == "\t":
+        return "tab characters cannot indent YAML; use spaces / không dùng ký tự tab, hãy dùng dấu cách"
+    return error.problem or str(error)
+
+
+def _mark(event: Any) -> Mark:
+    return (event.start_mark.line + 1, event.start_mark.column + 1)
+
+
+def _build(loader: Any, document: Document, loc: FieldPath, problems: list[Problem]) -> Any:
+    event = loader.get_event()
+    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+        raise _Refused(Problem.at(document.path, _mark(event), dotted(loc), "alias"))
+    if len(loc) > MAX_DEPTH:
+        raise _Refused(Problem.at(document.path, _mark(event), dotted(loc), "too_deep", limit=MAX_DEPTH))
+    document.marks[loc] = _mark(event)
+    if isinstance(event, yaml.ScalarEvent):
+        return _scalar(loader, event, document, loc)
+    if isinstance(event, yaml.SequenceStartEvent):
+        items = []
+        while not loader.check_event(yaml.SequenceEndEvent):
+            items.append(_build(loader, document, (*loc, len(items)), problems))
+        loader.get_event()
+        return items
+    return _mapping(loader, document, loc, problems)
+
+
+def _mapping(loader: Any, document: Document, loc: FieldPath, problems: list[Problem]) -> dict:
+    mapping: dict[str, Any] = {}
+    while not loader.check_event(yaml.MappingEndEvent):
+        key_event = loader.get_event()
+        where = _mark(key_event)
+        if not isinstance(key_event, yaml.ScalarEvent) or getattr(key_event, "anchor", None):
+            code = "alias" if not isinstance(key_event, yaml.ScalarEvent) and isinstance(key_event, yaml.AliasEvent) else "bad_key"
+            raise _Refused(Problem.at(document.path, where, dotted(loc), code))
+        key = key_event.value
+        if key == "<<" and key_event.implicit[0]:
+            raise _Refused(Problem.at(document.path, where, dotted(loc), "merge_key"))
+        if key in mapping:
+            first = document.key_marks[(*loc, key)]
+            problems.append(Problem.at(document.path, where, dotted((*loc, key)), "duplicate_key", first_line=first[0]))
+            _build(loader, Document(document.path, None), (*loc, key), problems)
+            continue
+        document.key_marks[(*loc, key)] = where
+        mapping[key] = _build(loader, document, (*loc, key), problems)
+    loader.get_event()
+    return mapping
+
+
+def _scalar(loader: Any, event: Any, document: Document, loc: FieldPath) -> Any:
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+    if tag in _TEXT_TAGS:
+        return event.value
+    if tag in _PLAIN_TAGS:
+        return loader.construct_object(yaml.ScalarNode(tag, event.value))
+    raise _Refused(
+        Problem.at(document.path, _mark(event), dotted(loc), "yaml_syntax", detail=f"tag {event.tag} is not allowed")
+    )
+
+
+def dotted(loc: FieldPath) -> str:
+    return ".".join(str(part) for part in loc)
+
+

@@ -1,0 +1,331 @@
+"""The one declaration of the content format (CONTENT-SPEC, version 1).
+
+Every key and every enumerated value carries its Vietnamese label here; the
+validator, the site, the JSON Schema and the `dotpha new` template all read
+them from these models.  Cross-field and cross-file rules live in
+`validate.py`; this module only knows the shape of one file.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+FORMAT_VERSION = 1
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_SLUG = re.compile(SLUG_PATTERN)
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
+
+
+# ---------------------------------------------------------------- enumerations
+
+
+class LabelledEnum(str, Enum):
+    """A string enumeration whose members carry their Vietnamese label."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler):
+        schema = handler(core_schema)
+        schema = handler.resolve_ref_schema(schema)
+        schema["enumDescriptions"] = [m.label for m in cls]
+        schema["markdownEnumDescriptions"] = [m.label for m in cls]
+        return schema
+
+
+class Kind(LabelledEnum):
+    difficult = "difficult", "Việc khó, nút thắt (Phần I)"
+    breakthrough = "breakthrough", "Việc mới, đột phá, sáng tạo (Phần II)"
+
+    @property
+    def part(self) -> str:
+        return "I" if self is Kind.difficult else "II"
+
+    @property
+    def short_label(self) -> str:
+        return "Việc khó" if self is Kind.difficult else "Việc mới, đột phá"
+
+
+class Status(LabelledEnum):
+    registered = "registered", "Đã đăng ký"
+    in_progress = "in_progress", "Đang thực hiện"
+    completed = "completed", "Hoàn thành"
+    not_completed = "not_completed", "Không hoàn thành"
+    paused = "paused", "Tạm dừng"
+    withdrawn = "withdrawn", "Rút đăng ký"
+
+    @property
+    def is_closed(self) -> bool:
+        """A closed registration can no longer be overdue."""
+        return self in (Status.completed, Status.not_completed, Status.withdrawn)
+
+
+class Outcome(LabelledEnum):
+    completed = "completed", "Hoàn thành"
+    partly_completed = "partly_completed", "Hoàn thành một phần"
+    not_completed = "not_completed", "Không hoàn thành"
+
+
+class Visibility(LabelledEnum):
+    public = "public", "Công khai"
+    internal = "internal", "Nội bộ"
+
+
+# ---------------------------------------------------------------- scalar types
+
+
+def is_slug(text: str) -> bool:
+    return bool(_SLUG.match(text))
+
+
+def _check_slug(value: str) -> str:
+    if not is_slug(value):
+        raise PydanticCustomError("slug", "not a slug: {value}", {"value": value})
+    return value
+
+
+def _check_text(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("blank", "must not be blank", {})
+    return value
+
+
+def _parse_day(value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not _DAY.match(value):
+        raise PydanticCustomError("date_format", "not a date YYYY-MM-DD: {value}", {"value": value})
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError("date_invalid", "no such date: {value}", {"value": value}) from None
+
+
+class PlannedDate(dt.date):
+    """A planned date that may have been written as a whole month (`2024-04`)."""
+
+    month_only: bool = False
+
+    @classmethod
+    def of(cls, day: dt.date, month_only: bool) -> "PlannedDate":
+        planned = cls(day.year, day.month, day.day)
+        planned.month_only = month_only
+        return planned
+
+
+def _planned(last_day: bool):
+    def parse(value: Any) -> PlannedDate:
+        if isinstance(value, str) and _MONTH.match(value):
+            year, month = int(value[:4]), int(value[5:])
+            if not 1 <= month <= 12:
+                raise PydanticCustomError("date_invalid", "no such date: {value}", {"value": value})
+            day = calendar.monthrange(year, month)[1] if last_day else 1
+            return PlannedDate.of(dt.date(year, month, day), True)
+        if isinstance(value, str) and not _DAY.match(value):
+            raise PydanticCustomError(
+                "month_format", "not a date YYYY-MM-DD or month YYYY-MM: {value}", {"value": value}
+            )
+        return PlannedDate.of(_parse_day(value), False)
+
+    return parse
+
+
+_DATE_SCHEMA = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_MONTH_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}
+
+Slug = Annotated[StrictStr, AfterValidator(_check_slug), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})]
+Text = Annotated[StrictStr, AfterValidator(_check_text), WithJsonSchema({"type": "string", "minLength": 1})]
+Day = Annotated[dt.date, BeforeValidator(_parse_day), WithJsonSchema(_DATE_SCHEMA)]
+StartDate = Annotated[PlannedDate, BeforeValidator(_planned(last_day=False)), WithJsonSchema(_MONTH_SCHEMA)]
+DueDate = Annotated[PlannedDate, BeforeValidator(_planned(last_day=True)), WithJsonSchema(_MONTH_SCHEMA)]
+Year = Annotated[StrictInt, Field(ge=2000, le=2100)]
+Percent = Annotated[StrictInt, Field(ge=0, le=100)]
+
+
+def label(title: str, description: str | None = None, **extra: Any) -> Any:
+    """A field's Vietnamese label (title) and help text (description)."""
+    return {"title": title, "description": description, "json_schema_extra": extra or None}
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+# ---------------------------------------------------------------- units.yml
+
+
+class Group(Model):
+    id: Slug = Field(**label("Mã nhóm"))
+    name: Text = Field(**label("Tên nhóm đơn vị"))
+
+
+class Unit(Model):
+    id: Slug = Field(**label("Mã đơn vị", "Chữ thường không dấu, số và dấu gạch ngang, ví dụ so-tai-chinh."))
+    name: Text = Field(**label("Tên đơn vị"))
+    group: Slug = Field(**label("Nhóm đơn vị", "Mã một nhóm trong `groups`."))
+    short: Text | None = Field(None, **label("Tên viết tắt"))
+    since: Day | None = Field(None, **label("Thành lập từ ngày"))
+    until: Day | None = Field(None, **label("Hoạt động đến ngày", "Ngày cuối cùng đơn vị còn hoạt động (sáp nhập, giải thể)."))
+    replaced_by: Slug | None = Field(None, **label("Đơn vị kế thừa", "Mã đơn vị tiếp nhận chức năng, nhiệm vụ."))
+
+
+class Evaluator(Model):
+    id: Slug = Field(**label("Mã cấp đánh giá"))
+    name: Text = Field(**label("Tên cấp đánh giá"))
+    since: Day | None = Field(None, **label("Áp dụng từ ngày"))
+    until: Day | None = Field(None, **label("Áp dụng đến ngày"))
+
+
+class UnitsFile(Model):
+    """content/units.yml: unit groups, units and evaluating bodies."""
+
+    model_config = ConfigDict(title="Danh mục đơn vị (units.yml)")
+    groups: list[Group] = Field(**label("Nhóm đơn vị", "Thứ tự nhóm trên trang."))
+    units: list[Unit] = Field(**label("Đơn vị"))
+    evaluators: list[Evaluator] = Field(**label("Cấp đánh giá", "Ban Thường vụ Tỉnh ủy hoặc tập thể lãnh đạo được ủy quyền."))
+
+
+# ---------------------------------------------------------------- a registration
+
+
+class Registrant(Model):
+    name: Text = Field(**label("Họ và tên"))
+    position: Text = Field(**label("Chức vụ"))
+    unit: Slug = Field(**label("Đơn vị công tác", "Mã đơn vị trong units.yml."))
+    person: Slug | None = Field(None, **label("Mã cán bộ", "Mã cố định để nối các đăng ký của một người qua các năm."))
+
+
+class Schedule(Model):
+    start: StartDate | None = Field(None, **label("Thời gian bắt đầu", "Ngày YYYY-MM-DD hoặc tháng YYYY-MM (ngày đầu tháng)."))
+    due: DueDate = Field(**label("Thời gian hoàn thành", "Ngày YYYY-MM-DD hoặc tháng YYYY-MM (ngày cuối tháng)."))
+    completed_on: Day | None = Field(None, **label("Ngày hoàn thành thực tế", "Bắt buộc khi trạng thái là Hoàn thành."))
+
+
+class Update(Model):
+    date: Day = Field(**label("Ngày báo cáo"))
+    progress: Percent | None = Field(None, **label("Tiến độ (%)", "Từ 0 đến 100."))
+    text: Text = Field(**label("Nội dung tiến độ"))
+
+
+class Obstacle(Model):
+    raised_on: Day = Field(**label("Ngày phát sinh"))
+    text: Text = Field(**label("Nội dung vướng mắc"))
+    support_from: Text | None = Field(None, **label("Đề nghị hỗ trợ từ"))
+    resolved_on: Day | None = Field(None, **label("Ngày tháo gỡ", "Để trống khi vướng mắc còn tồn tại."))
+    resolution: Text | None = Field(None, **label("Kết quả tháo gỡ"))
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_on is None
+
+
+class Result(Model):
+    assessed_on: Day = Field(**label("Ngày đánh giá"))
+    outcome: Outcome = Field(**label("Kết quả"))
+    comment: Text | None = Field(None, **label("Nhận xét"))
+
+
+class Link(Model):
+    title: Text = Field(**label("Tên văn bản"))
+    url: StrictStr = Field(**label("Đường dẫn", "Chỉ chấp nhận http hoặc https."))
+
+
+class Registration(Model):
+    """One registration (Đơn đăng ký), one file."""
+
+    model_config = ConfigDict(title="Đơn đăng ký việc khó, việc mới có tính đột phá, sáng tạo")
+    id: Slug | None = Field(None, **label("Mã đăng ký", "Trùng tên tệp (không có .yml)."))
+    year: Year = Field(**label("Năm đăng ký"))
+    kind: Kind = Field(**label("Loại đăng ký", "difficult: Phần I; breakthrough: Phần II."))
+    title: Text = Field(**label("Tên công việc đăng ký", form={"I": "1", "II": "1"}))
+    registrant: Registrant = Field(**label("Người đăng ký"))
+    evaluator: Slug = Field(**label("Cấp đánh giá", "Mã trong evaluators của units.yml."))
+    registered_on: Day | None = Field(None, **label("Ngày đăng ký"))
+    content: Text = Field(**label("Nội dung, mục tiêu, nhiệm vụ, giải pháp thực hiện", form={"I": "2", "II": "3"}))
+    impact: Text = Field(**label("Nhận định tác động hiệu quả mang lại", form={"I": "3", "II": "4"}))
+    support_requested: Text | None = Field(
+        None, **label("Đề xuất cấp trên chỉ đạo, hỗ trợ thực hiện", "Chỉ Phần I; bắt buộc (có thể ghi “Không”).", form={"I": "5"})
+    )
+    difficulties: Text | None = Field(
+        None, **label("Dự báo những khó khăn, vướng mắc khi triển khai thực hiện", "Chỉ Phần II; bắt buộc.", form={"II": "2"})
+    )
+    schedule: Schedule = Field(
+        **label("Dự kiến thời gian triển khai thực hiện và thời gian hoàn thành", form={"I": "4", "II": "5"})
+    )
+    status: Status = Field(**label("Trạng thái"))
+    updates: list[Update] = Field(default_factory=list, **label("Tiến độ thực hiện", "Báo cáo tiến độ, cũ trước mới sau."))
+    obstacles: list[Obstacle] = Field(default_factory=list, **label("Vướng mắc"))
+    result: Result | None = Field(None, **label("Kết quả đánh giá cuối năm"))
+    links: list[Link] = Field(default_factory=list, **label("Văn bản liên quan"))
+    tags: list[Slug] = Field(default_factory=list, **label("Từ khóa"))
+    visibility: Visibility = Field(Visibility.public, **label("Phạm vi công khai", "internal: không đưa lên bản công khai."))
+
+    @property
+    def latest_progress(self) -> int | None:
+        reported = [u.progress for u in self.updates if u.progress is not None]
+        return reported[-1] if reported else None
+
+    @property
+    def open_obstacles(self) -> list[Obstacle]:
+        return [o for o in self.obstacles if o.is_open]
+
+
+PART_ONLY_FIELDS = {"support_requested": Kind.difficult, "difficulties": Kind.breakthrough}
+
+
+def form_fields(kind: Kind) -> list[str]:
+    """Registration fields in the order of the official form for one part."""
+    numbered = [
+        (int(extra["form"][kind.part]), name)
+        for name, info in Registration.model_fields.items()
+        if (extra := info.json_schema_extra) and kind.part in extra.get("form", {})
+    ]
+    return [name for _, name in sorted(numbered)]
+
+
+def field_title(model: type[BaseModel], dotted: str) -> str | None:
+    """The Vietnamese label of a dotted field path such as `schedule.due` or `updates.0.text`."""
+    current: Any = model
+    title = None
+    for part in dotted.split("."):
+        if part.isdigit():
+            continue
+        info = getattr(current, "model_fields", {}).get(part)
+        if info is None:
+            return None
+        title = info.title
+        current = _inner_model(info.annotation)
+    return title
+
+
+def _inner_model(annotation: Any) -> Any:
+    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+        for inner in getattr(candidate, "__args__", ()):
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                return inner
+    return None

@@ -1,0 +1,64 @@
+"""The `dotpha` command: one call into the library per subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import commands
+from .asof import AsOfError
+
+HELP = {
+    "validate": "Kiểm tra toàn bộ nội dung; in mọi lỗi kèm tệp, dòng, cột và trường.",
+    "build": "Kiểm tra nội dung rồi dựng trang tĩnh (thư mục site/).",
+    "serve": "Dựng và phục vụ trang tại máy này, tự tải lại khi tệp thay đổi.",
+    "new": "Tạo tệp đăng ký mới có chú thích theo mẫu đơn đăng ký.",
+    "schema": "In JSON Schema của tệp đăng ký (hoặc units.yml) cho trình soạn thảo.",
+}
+
+
+def _site_options(parser: argparse.ArgumentParser, site_dir: bool = True) -> None:
+    parser.add_argument("--config", default="site_config.yml", help="tệp cấu hình MkDocs (mặc định site_config.yml)")
+    parser.add_argument("--content", metavar="DIR", help="thư mục nội dung (thay cho content_dir trong cấu hình)")
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="ngày tính số liệu (mặc định hôm nay hoặc SOURCE_DATE_EPOCH)")
+    parser.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi")
+    parser.add_argument("--lang", choices=["vi", "en"], default="vi", help="ngôn ngữ thông báo lỗi")
+    if site_dir:
+        parser.add_argument("--site-dir", metavar="DIR", help="thư mục xuất trang")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dotpha", description="Đăng ký việc khó, việc mới đột phá: YAML → trang tĩnh.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+    validate = sub.add_parser("validate", help=HELP["validate"], description=HELP["validate"])
+    _site_options(validate, site_dir=False)
+    validate.add_argument("--format", choices=["text", "json"], default="text", help="định dạng kết quả")
+    build = sub.add_parser("build", help=HELP["build"], description=HELP["build"])
+    _site_options(build)
+    serve = sub.add_parser("serve", help=HELP["serve"], description=HELP["serve"])
+    _site_options(serve)
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="địa chỉ phục vụ")
+    new = sub.add_parser("new", help=HELP["new"], description=HELP["new"])
+    commands.add_new_arguments(new)
+    schema = sub.add_parser("schema", help=HELP["schema"], description=HELP["schema"])
+    schema.add_argument("what", nargs="?", choices=["registration", "units"], default="registration")
+    schema.add_argument("--output", "-o", metavar="FILE", help="ghi ra tệp thay vì in ra màn hình")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return getattr(commands, f"run_{args.command}")(args)
+    except AsOfError as error:
+        print(f"dotpha: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""What each `dotpha` subcommand does; `cli.py` only parses arguments.
+
+Content is always validated by the domain first: a build or serve with invalid
+content prints every problem and stops before MkDocs touches the site folder.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from argparse import Namespace
+from pathlib import Path
+
+from .asof import epoch_of, resolve_as_of
+from .content import Content, load_content
+from .new import add_new_arguments, run_new  # noqa: F401  (re-exported for cli.py)
+from .plugin import ENV_AS_OF, ENV_CONTENT, ENV_LANG
+from .problems import ContentError, summary
+from .schema import Registration, UnitsFile
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Wrong usage at the edge (a missing config file, a bad option): exit 2."""
+
+
+def run_validate(args: Namespace) -> int:
+    try:
+        content_dir, _ = _locate(args)
+        as_of = resolve_as_of(args.as_of)
+    except UsageError as error:
+        return _usage(error)
+    try:
+        content = load_content(content_dir, as_of)
+    except ContentError as error:
+        _print_problems(error, args.lang, args.format)
+        return EXIT_PROBLEMS
+    if args.format == "json":
+        print(json.dumps({"errors": [], "summary": summary([], args.lang), "registrations": len(content.entries)}, ensure_ascii=False))
+    else:
+        print(_ok_line(content, args.lang))
+    return EXIT_OK
+
+
+def run_build(args: Namespace) -> int:
+    prepared = _prepare_site(args)
+    if isinstance(prepared, int):
+        return prepared
+    config_file, content = prepared
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    _quiet_mkdocs()
+    try:
+        config = load_config(str(config_file), site_dir=args.site_dir, strict=args.strict or None)
+        build(config)
+    except MkDocsException as error:
+        print(f"dotpha: không dựng được trang: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"{_ok_line(content, args.lang)} Đã dựng trang vào {config.site_dir}.")
+    return EXIT_OK
+
+
+def run_serve(args: Namespace) -> int:
+    prepared = _prepare_site(args)
+    if isinstance(prepared, int):
+        return prepared
+    config_file, _ = prepared
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    _quiet_mkdocs(logging.INFO)
+    try:
+        serve(str(config_file), dev_addr=args.dev_addr, strict=args.strict or None, site_dir=args.site_dir)
+    except MkDocsException as error:
+        print(f"dotpha: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def run_schema(args: Namespace) -> int:
+    model = Registration if args.what == "registration" else UnitsFile
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **model.model_json_schema()}
+    text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _prepare_site(args: Namespace) -> tuple[Path, Content] | int:
+    """Validate content and set the environment the MkDocs plugin reads."""
+    try:
+        content_dir, config_file = _locate(args)
+        as_of = resolve_as_of(args.as_of)
+    except UsageError as error:
+        return _usage(error)
+    try:
+        content = load_content(content_dir, as_of)
+    except ContentError as error:
+        _print_problems(error, args.lang, "text")
+        return EXIT_PROBLEMS
+    os.environ[ENV_CONTENT] = str(content_dir.resolve())
+    os.environ[ENV_AS_OF] = as_of.isoformat()
+    os.environ[ENV_LANG] = args.lang
+    os.environ["SOURCE_DATE_EPOCH"] = epoch_of(as_of)
+    return config_file, content
+
+
+def _locate(args: Namespace) -> tuple[Path, Path]:
+    """The content folder and the config file, from the options and the config."""
+    config_file = Path(args.config)
+    if args.content:
+        return Path(args.content), config_file
+    if not config_file.is_file():
+        raise UsageError(f"không tìm thấy tệp cấu hình {config_file} (dùng --config hoặc --content)")
+    return config_file.resolve().parent / _content_dir_setting(config_file), config_file
+
+
+def _content_dir_setting(config_file: Path) -> str:
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    try:
+        config = load_config(str(config_file))
+    except ConfigurationError as error:
+        raise UsageError(f"cấu hình {config_file} không hợp lệ: {error}") from None
+    plugin = config.plugins.get("dotpha")
+    if plugin is None:
+        raise UsageError(f"{config_file} không khai báo plugin dotpha")
+    return plugin.config.content_dir
+
+
+def _print_problems(error: ContentError, lang: str, fmt: str) -> None:
+    if fmt == "json":
+        payload = {"errors": [p.as_dict(lang) for p in error.problems], "summary": summary(error.problems, lang)}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(error.report(lang))
+
+
+def _ok_line(content: Content, lang: str) -> str:
+    count = len(content.entries)
+    if lang == "en":
+        return f"No errors: {count} registration(s), {len(content.units)} unit(s)."
+    return f"Không có lỗi: {count} đăng ký, {len(content.units)} đơn vị."
+
+
+def _usage(error: Exception) -> int:
+    print(f"dotpha: {error}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _quiet_mkdocs(level: int = logging.WARNING) -> None:
+    """Show MkDocs' warnings (and, when serving, its progress) on stderr."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_dotpha", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+        handler._dotpha = True
+        logger.addHandler(handler)
+    logger.setLevel(level)

@@ -1,0 +1,75 @@
+"""Validated content → the site's generated pages, rendered with Jinja.
+
+`site_pages` lists every page (cheap: no HTML yet); `PageRenderer` renders one
+page on demand, so memory stays flat however many registrations there are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from ..content import Content
+from ..derive import Flag
+from ..schema import Kind, Outcome, Registration, Status, field_title
+from ..text import render_markdown, vn_date, vn_number, vn_percent
+from .listings import all_page, home_page, kind_pages, overdue_page, status_pages, year_pages
+from .obstacles import obstacles_page
+from .persons import person_pages
+from .registration import registration_pages
+from .units import unit_pages
+from .view import PageSpec, SiteView, relative_url
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def site_pages(view: SiteView) -> list[PageSpec]:
+    """Every generated page of the site, in a stable order."""
+    return [
+        home_page(view),
+        all_page(view),
+        overdue_page(view),
+        obstacles_page(view),
+        *unit_pages(view),
+        *status_pages(view),
+        *kind_pages(view),
+        *year_pages(view),
+        *person_pages(view),
+        *registration_pages(view),
+    ]
+
+
+class PageRenderer:
+    """Renders generated pages to HTML fragments (the body inside Material's layout)."""
+
+    def __init__(self, content: Content):
+        self.view = SiteView(content)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(date=vn_date, number=vn_number, percent=vn_percent, markdown=_markdown)
+        self.env.globals.update(
+            site=self.view, Status=Status, Kind=Kind, Flag=Flag, Outcome=Outcome, label=_label
+        )
+
+    def pages(self) -> list[PageSpec]:
+        return site_pages(self.view)
+
+    def render(self, page: PageSpec) -> str:
+        template = self.env.get_template(page.template)
+        href = lambda target: relative_url(target, page.url)  # noqa: E731
+        return template.render(page=page, href=href, **page.context)
+
+
+def _markdown(text: str | None) -> Markup:
+    return Markup(render_markdown(text)) if text else Markup("")
+
+
+def _label(field: str) -> str:
+    return field_title(Registration, field) or field

@@ -1,0 +1,22 @@
+"""Open obstacles awaiting support, oldest first, grouped by who is asked."""
+
+from __future__ import annotations
+
+from .view import PageSpec, SiteView
+
+
+def obstacles_page(view: SiteView) -> PageSpec:
+    rows = [
+        (obstacle, entry)
+        for entry in view.entries
+        for obstacle in entry.registration.obstacles
+        if obstacle.is_open
+    ]
+    rows.sort(key=lambda row: (row[0].raised_on, row[1].id))
+    return PageSpec(
+        url="vuong-mac/",
+        title="Vướng mắc chờ hỗ trợ",
+        template="obstacles.html",
+        context={"rows": rows},
+        in_nav=True,
+    )

@@ -1,0 +1,29 @@
+"""One page per person: all of their registrations across years."""
+
+from __future__ import annotations
+
+from .view import PageSpec, SiteView, person_url
+
+
+def person_pages(view: SiteView) -> list[PageSpec]:
+    people = sorted(view.by_person.items(), key=lambda item: _sort_name(item[1][0].registration.registrant.name))
+    pages = [PageSpec(url="can-bo/", title="Theo cán bộ", template="persons.html", context={"people": people}, in_nav=True)]
+    for key, entries in people:
+        latest = entries[0].registration.registrant
+        pages.append(
+            PageSpec(
+                url=person_url(key),
+                title=latest.name,
+                template="person.html",
+                context={"registrant": latest, "sections": [("", entries)], "figures": view.figures(entries)},
+            )
+        )
+    return pages
+
+
+def _sort_name(name: str) -> tuple[str, str]:
+    """Vietnamese lists sort by given name (the last word), then the full name."""
+    from ..text import fold
+
+    folded = fold(name)
+    return (folded.rsplit(" ", 1)[-1], folded)

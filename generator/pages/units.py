@@ -1,0 +1,22 @@
+"""The units index, grouped by unit group, and one page per unit (old units kept)."""
+
+from __future__ import annotations
+
+from .view import PageSpec, SiteView, unit_url
+
+
+def unit_pages(view: SiteView) -> list[PageSpec]:
+    index = PageSpec(url="don-vi/", title="Theo đơn vị", template="units.html", in_nav=True)
+    pages = [index]
+    for unit in view.content.units.values():
+        entries = view.by_unit.get(unit.id, [])
+        sections = [(f"Năm {y}", [e for e in entries if e.registration.year == y]) for y in view.content.years]
+        pages.append(
+            PageSpec(
+                url=unit_url(unit.id),
+                title=unit.name,
+                template="unit.html",
+                context={"unit": unit, "sections": [s for s in sections if s[1]], "figures": view.figures(entries)},
+            )
+        )
+    return pages

@@ -1,0 +1,28 @@
+"""Search without diacritics: a folded copy of every document in Material's index.
+
+Material's search plugin writes `search/search_index.json`; this step runs
+after it and adds a `folded` field (no diacritics, đ → d, lower case) that the
+search worker indexes beside title and text, so `quang ngai` finds `Quảng Ngãi`
+while queries with diacritics still match the original text first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from .text import fold
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def fold_search_index(path: Path) -> None:
+    index = json.loads(path.read_text(encoding="utf-8"))
+    index["config"].setdefault("fields", {})["folded"] = {"boost": 0.5}
+    for doc in index["docs"]:
+        doc["title"] = unicodedata.normalize("NFC", doc.get("title", ""))
+        doc["text"] = unicodedata.normalize("NFC", doc.get("text", ""))
+        doc["folded"] = fold(_TAG.sub(" ", f"{doc['title']} {doc['text']}"))
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -1,0 +1,88 @@
+"""User text → safe HTML, and the small formatting helpers of the site.
+
+Markdown fields are rendered with raw HTML switched off (it shows as text),
+then sanitised with nh3 so that only `http`, `https` and relative links
+survive.  Text with no Markdown in it skips the Markdown pass: most fields are
+one plain paragraph, and the build renders thousands of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import unicodedata
+
+import markdown
+import nh3
+
+_ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "ul", "ol", "li", "a", "code", "pre", "blockquote",
+    "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+_MARKDOWN_SIGNS = re.compile(r"[*_`#>\[\]!|<&]|^\s*([-+]|\d+[.)])\s|\n\s*\n|\n", re.MULTILINE)
+
+
+def _markdown() -> markdown.Markdown:
+    md = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    md.inlinePatterns.deregister("entity")
+    return md
+
+
+_MD = _markdown()
+
+
+def render_markdown(text: str) -> str:
+    """Render a Markdown field as sanitised HTML."""
+    if not _MARKDOWN_SIGNS.search(text):
+        return f"<p>{html.escape(text.strip(), quote=False)}</p>"
+    _MD.reset()
+    rendered = _MD.convert(_shift_headings(text))
+    return nh3.clean(
+        rendered,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def _shift_headings(text: str) -> str:
+    """Headings inside a field sit below the page's own (`#` becomes `###`), and
+    images become links: the site loads nothing from another host."""
+    text = re.sub(r"!\[", "[", text)
+    return re.sub(r"^(#{1,4})(?=\s)", r"##\1", text, flags=re.MULTILINE)
+
+
+def vn_date(day: dt.date | None) -> str:
+    """dd/mm/yyyy, or mm/yyyy for a planned date written as a month."""
+    if day is None:
+        return ""
+    if getattr(day, "month_only", False):
+        return day.strftime("%m/%Y")
+    return day.strftime("%d/%m/%Y")
+
+
+def vn_number(value: float, decimals: int = 0) -> str:
+    """1.250 and 12,5: Vietnamese thousands and decimal separators."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def vn_percent(ratio: float | None) -> str:
+    return "–" if ratio is None else f"{vn_number(ratio * 100, 0)}%"
+
+
+def fold(text: str) -> str:
+    """Vietnamese text without diacritics, lower case: `Đường` → `duong`."""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.replace("đ", "d").replace("Đ", "D").lower()
+
+
+def slugify(text: str) -> str:
+    """A URL slug from Vietnamese text: `Sở Tài chính` → `so-tai-chinh`."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")

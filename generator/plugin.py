@@ -78,6 +78,7 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
         if spec is None:
             return markdown
         page.meta["title"] = html.escape(spec.title, quote=False)
+        page.meta["hide"] = ["toc"]  # our pages carry no Markdown headings for a table of contents
         if not spec.searchable:
             page.meta["search"] = {"exclude": True}
         return ""

@@ -1,0 +1,154 @@
+"""The whole demo site, built once: pages, navigation, search, determinism, golden pages.
+
+Regenerate the golden pages on purpose after a deliberate change:
+    DOTPHA_UPDATE_GOLDEN=1 python3 -m pytest tests/test_site.py -k golden
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+AS_OF = "2025-11-01"
+GOLDEN_PAGES = {
+    "home.html": "index.html",
+    "registration-part-1.html": "dang-ky/2024-stc-01/index.html",
+    "registration-part-2.html": "dang-ky/2025-skhcn-01/index.html",
+    "unit.html": "don-vi/so-tai-chinh/index.html",
+    "obstacles.html": "vuong-mac/index.html",
+    "overdue.html": "qua-han/index.html",
+}
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
+
+
+def build(site_dir: Path, *extra: str) -> int:
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        return main(["build", "--as-of", AS_OF, "--site-dir", str(site_dir), *extra])
+    finally:
+        os.chdir(cwd)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    site_dir = tmp_path_factory.mktemp("demo") / "site"
+    assert build(site_dir, "--strict") == 0
+    return site_dir
+
+
+def demo_ids() -> list[str]:
+    return sorted(p.stem for p in (ROOT / "content" / "registrations").rglob("*.yml"))
+
+
+def article(path: Path) -> str:
+    return _ARTICLE.search(path.read_text(encoding="utf-8")).group(1).strip() + "\n"
+
+
+def test_every_registration_has_a_page(site):
+    ids = demo_ids()
+    assert len(ids) >= 40
+    for reg_id in ids:
+        page = site / "dang-ky" / reg_id / "index.html"
+        assert page.is_file(), reg_id
+
+
+def test_index_pages_exist(site):
+    for url in ["", "dang-ky/", "qua-han/", "vuong-mac/", "don-vi/", "trang-thai/", "loai/", "nam/", "can-bo/",
+                "nam/2024/", "nam/2025/", "trang-thai/hoan-thanh/", "trang-thai/dang-thuc-hien/",
+                "loai/viec-kho/", "loai/viec-moi-dot-pha/", "don-vi/huyen-uy-son-lam/", "gioi-thieu/"]:
+        assert (site / url / "index.html").is_file(), url
+
+
+def test_registration_pages_are_not_in_the_navigation(site):
+    home = (site / "index.html").read_text(encoding="utf-8")
+    nav = home[home.index('<nav class="md-nav md-nav--primary"'):home.index("</nav>", home.index('md-nav--primary'))]
+    assert "Danh sách đăng ký" in nav
+    assert "dang-ky/2024-" not in nav and "don-vi/so-tai-chinh" not in nav
+
+
+def test_as_of_date_is_shown_on_every_page(site):
+    for page in [site / "index.html", site / "dang-ky" / "2024-stc-01" / "index.html"]:
+        assert "Số liệu tính đến ngày 01/11/2025" in page.read_text(encoding="utf-8")
+
+
+def test_registration_page_shows_the_form_in_order(site):
+    html = article(site / "dang-ky" / "2025-skhcn-01" / "index.html")
+    items = re.findall(r"<h3>(\d)\. ([^<]+)</h3>", html)
+    assert [n for n, _ in items] == ["1", "2", "3", "4", "5"]
+    assert items[1][1] == "Dự báo những khó khăn, vướng mắc khi triển khai thực hiện"
+
+
+def test_overdue_page_lists_the_overdue_registrations(site):
+    html = article(site / "qua-han" / "index.html")
+    overdue = html.split("Sắp đến hạn")[0]
+    assert overdue.count('class="dp-badge dp-f-overdue"') == 6
+
+
+def test_search_index_is_folded(site):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["fields"]["folded"] == {"boost": 0.5}
+    docs = {d["location"]: d for d in index["docs"]}
+    doc = docs["dang-ky/2024-stc-01/"]
+    assert "quyet toan dut diem 46 du an" in doc["folded"]
+    assert "đ" not in doc["folded"] and doc["folded"] == doc["folded"].lower()
+    assert not any(loc.startswith("dang-ky/#") or loc == "dang-ky/" for loc in docs)  # lists are not indexed
+
+
+def test_same_commit_and_as_of_give_a_byte_identical_site(site, tmp_path):
+    again = tmp_path / "again"
+    assert build(again) == 0
+    differing = [
+        str(p.relative_to(site))
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and p.read_bytes() != (again / p.relative_to(site)).read_bytes()
+    ]
+    assert differing == []
+    assert sorted(p.relative_to(again) for p in again.rglob("*")) == sorted(p.relative_to(site) for p in site.rglob("*"))
+
+
+def test_plain_mkdocs_build_works(tmp_path):
+    env = {**os.environ, "DOTPHA_AS_OF": AS_OF}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "site_config.yml", "-d", str(tmp_path / "out")],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "dang-ky" / "2024-stc-01" / "index.html").is_file()
+
+
+def test_plain_mkdocs_build_refuses_invalid_content(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    bad = content / "registrations" / "2024" / "so-tai-chinh" / "2024-stc-01.yml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("status: completed", "status: finished"), encoding="utf-8")
+    env = {**os.environ, "DOTPHA_AS_OF": AS_OF, "DOTPHA_CONTENT": str(content)}
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "site_config.yml", "-d", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert "2024-stc-01.yml" in result.stderr and "status: giá trị «finished» không hợp lệ" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN_PAGES))
+def test_golden_pages(site, name):
+    produced = article(site / GOLDEN_PAGES[name])
+    golden = GOLDEN / name
+    if os.environ.get("DOTPHA_UPDATE_GOLDEN"):
+        golden.write_text(produced, encoding="utf-8")
+    assert produced == golden.read_text(encoding="utf-8"), f"{name} differs; see the module docstring to regenerate"

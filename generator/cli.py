@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help=HELP["build"], description=HELP["build"])
     _site_options(build)
     serve = sub.add_parser("serve", help=HELP["serve"], description=HELP["serve"])
-    _site_options(serve)
+    _site_options(serve, site_dir=False)  # MkDocs serves from a temporary folder
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="địa chỉ phục vụ")
     new = sub.add_parser("new", help=HELP["new"], description=HELP["new"])
     commands.add_new_arguments(new)
@@ -58,6 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug in dotpha, not in the content: say so, briefly
+        if os.environ.get("DOTPHA_DEBUG"):
+            raise
+        print(f"dotpha: lỗi nội bộ / internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        print("Chạy lại với DOTPHA_DEBUG=1 để xem chi tiết và báo cho người bảo trì.", file=sys.stderr)
+        return 70
 
 
 if __name__ == "__main__":

@@ -75,7 +75,7 @@ def run_serve(args: Namespace) -> int:
 
     _quiet_mkdocs(logging.INFO)
     try:
-        serve(str(config_file), dev_addr=args.dev_addr, strict=args.strict or None, site_dir=args.site_dir)
+        serve(str(config_file), dev_addr=args.dev_addr, strict=args.strict or None)
     except MkDocsException as error:
         print(f"dotpha: {error}", file=sys.stderr)
         return EXIT_PROBLEMS

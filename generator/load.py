@@ -29,7 +29,9 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:float",
 }
 _TEXT_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 and C1 controls but tab, LF and CR; and what YAML would read as a line break or refuse
+# (NEL, U+2028, U+2029, U+FFFE, U+FFFF), which would throw the line numbers off or fail later.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 Mark = tuple[int, int]
 FieldPath = tuple[Any, ...]
 
@@ -67,10 +69,13 @@ def display_path(path: Path) -> str:
 
 def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     """Read a content file as NFC text, refusing large, binary or non-UTF-8 files."""
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        return None, [Problem.at(shown, (1, 1), "", "too_large", limit=MAX_BYTES, size=size)]
-    raw = path.read_bytes()
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, [Problem.at(shown, (1, 1), "", "too_large", limit=MAX_BYTES, size=size)]
+        raw = path.read_bytes()
+    except OSError as error:  # a dangling link, a folder named like a file, no permission
+        return None, [Problem.at(shown, (1, 1), "", "unreadable", detail=error.strerror or error)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -101,7 +106,9 @@ def parse_document(text: str, shown: str) -> tuple[Document | None, list[Problem
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [Problem.at(shown, where, "", "yaml_syntax", detail=_syntax_detail(error, text))]
+        if mark is not None and text[mark.index : mark.index + 1] == "\t":
+            return None, [Problem.at(shown, where, "", "tab")]
+        return None, [Problem.at(shown, where, "", "yaml_syntax", detail=error.problem or str(error))]
     except yaml.YAMLError as error:
         return None, [Problem.at(shown, (1, 1), "", "yaml_syntax", detail=str(error))]
     except _Refused as refused:
@@ -121,13 +128,6 @@ def load_document(path: Path) -> tuple[Document | None, list[Problem]]:
     if text is None:
         return None, problems
     return parse_document(text, shown)
-
-
-def _syntax_detail(error: yaml.MarkedYAMLError, text: str) -> str:
-    mark = error.problem_mark
-    if mark is not None and text[mark.index : mark.index + 1] == "\t":
-        return "tab characters cannot indent YAML; use spaces / không dùng ký tự tab, hãy dùng dấu cách"
-    return error.problem or str(error)
 
 
 def _mark(event: Any) -> Mark:
@@ -157,9 +157,10 @@ def _mapping(loader: Any, document: Document, loc: FieldPath, problems: list[Pro
     while not loader.check_event(yaml.MappingEndEvent):
         key_event = loader.get_event()
         where = _mark(key_event)
-        if not isinstance(key_event, yaml.ScalarEvent) or getattr(key_event, "anchor", None):
-            code = "alias" if not isinstance(key_event, yaml.ScalarEvent) and isinstance(key_event, yaml.AliasEvent) else "bad_key"
-            raise _Refused(Problem.at(document.path, where, dotted(loc), code))
+        if isinstance(key_event, yaml.AliasEvent) or getattr(key_event, "anchor", None):
+            raise _Refused(Problem.at(document.path, where, dotted(loc), "alias"))
+        if not isinstance(key_event, yaml.ScalarEvent):
+            raise _Refused(Problem.at(document.path, where, dotted(loc), "bad_key"))
         key = key_event.value
         if key == "<<" and key_event.implicit[0]:
             raise _Refused(Problem.at(document.path, where, dotted(loc), "merge_key"))
@@ -182,9 +183,7 @@ def _scalar(loader: Any, event: Any, document: Document, loc: FieldPath) -> Any:
         return event.value
     if tag in _PLAIN_TAGS:
         return loader.construct_object(yaml.ScalarNode(tag, event.value))
-    raise _Refused(
-        Problem.at(document.path, _mark(event), dotted(loc), "yaml_syntax", detail=f"tag {event.tag} is not allowed")
-    )
+    raise _Refused(Problem.at(document.path, _mark(event), dotted(loc), "yaml_tag", tag=event.tag.replace("tag:yaml.org,2002:", "!!")))
 
 
 def dotted(loc: FieldPath) -> str:

@@ -14,7 +14,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "too_large": ("tệp lớn hơn {limit} byte ({size} byte)", "file is larger than {limit} bytes ({size} bytes)"),
     "not_utf8": ("tệp không phải UTF-8 hợp lệ (byte {position})", "file is not valid UTF-8 (byte {position})"),
     "binary": ("tệp chứa ký tự điều khiển không hợp lệ", "file holds invalid control characters"),
+    "unreadable": ("không đọc được tệp ({detail})", "cannot read the file ({detail})"),
     "yaml_syntax": ("lỗi cú pháp YAML: {detail}", "YAML syntax error: {detail}"),
+    "tab": (
+        "không được thụt lề bằng ký tự tab, hãy dùng dấu cách",
+        "tab characters cannot indent YAML; use spaces",
+    ),
+    "yaml_tag": ("không được dùng thẻ kiểu YAML «{tag}»", "the YAML tag '{tag}' is not allowed"),
     "alias": ("không được dùng anchor/alias YAML (&, *)", "YAML anchors and aliases (&, *) are not allowed"),
     "merge_key": ("không được dùng khóa gộp YAML (<<)", "YAML merge keys (<<) are not allowed"),
     "too_deep": ("cấu trúc lồng quá sâu (hơn {limit} cấp)", "nesting is deeper than {limit} levels"),
@@ -92,10 +98,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a registration still registered cannot have a result",
     ),
     "part_only": (
-        "trường «{label}» chỉ dùng cho {part}, không dùng cho {other}",
-        "field '{key}' belongs to {part} only, not {other}",
+        "trường «{label}» chỉ dùng cho Phần {part}, không dùng cho Phần {other}",
+        "field '{key}' belongs to Part {part} only, not Part {other}",
     ),
-    "part_required": ("{part} bắt buộc có trường «{label}» (có thể ghi “Không”)", "{part} requires field '{key}'"),
+    "part_required": ("Phần {part} bắt buộc có trường «{label}»", "Part {part} requires field '{key}'"),
+    "support_required": (
+        "Phần {part} bắt buộc có trường «{label}» (có thể ghi “Không”)",
+        "Part {part} requires field '{key}' (it may say “Không”)",
+    ),
+    "link_invalid": ("đường dẫn không hợp lệ: «{value}»", "invalid URL: '{value}'"),
     "link_scheme": ("đường dẫn phải bắt đầu bằng http:// hoặc https://: «{value}»", "URL must start with http:// or https://: '{value}'"),
     "unit_span": ("ngày «until» {until} trước ngày «since» {since}", "'until' {until} is before 'since' {since}"),
     "replaced_by_self": ("đơn vị không thể tự kế thừa chính nó", "a unit cannot be replaced by itself"),
@@ -104,8 +115,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def _text(code: str, lang: str) -> str:
-    vi, en = MESSAGES[code]
+# What a user wrote where another type was expected (the `got` of type_text, type_int).
+KINDS: dict[str, tuple[str, str]] = {
+    "bool": ("giá trị đúng/sai ({value})", "a true/false value ({value})"),
+    "number": ("số {value}", "number {value}"),
+    "text": ("văn bản «{value}»", "text '{value}'"),
+    "list": ("danh sách", "a list"),
+    "mapping": ("bảng khóa: giá trị", "a mapping"),
+}
+
+
+def _text(code: str, lang: str, table: dict[str, tuple[str, str]] = MESSAGES) -> str:
+    vi, en = table[code]
     return en if lang == "en" else vi
 
 
@@ -128,6 +149,8 @@ class Problem:
         params = dict(self.params)
         if params.get("hint"):
             params["hint"] = _text("did_you_mean", lang).format(suggestion=params["hint"])
+        if "got" in params:
+            params["got"] = _text(params["got"], lang, KINDS).format(value=params.get("value", ""))
         return _text(self.code, lang).format(**params)
 
     def render(self, lang: str = "vi") -> str:

@@ -144,7 +144,7 @@ def _planned(last_day: bool):
                 raise PydanticCustomError("date_invalid", "no such date: {value}", {"value": value})
             day = calendar.monthrange(year, month)[1] if last_day else 1
             return PlannedDate.of(dt.date(year, month, day), True)
-        if isinstance(value, str) and not _DAY.match(value):
+        if not isinstance(value, dt.date) and not (isinstance(value, str) and _DAY.match(value)):
             raise PydanticCustomError(
                 "month_format", "not a date YYYY-MM-DD or month YYYY-MM: {value}", {"value": value}
             )

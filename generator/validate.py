@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from .load import Document, FieldPath, dotted
 from .problems import Problem
-from .schema import PART_ONLY_FIELDS, Kind, Registration, Status, UnitsFile, _inner_model, field_title
+from .schema import PART_ONLY_FIELDS, Registration, Status, UnitsFile, _inner_model, field_title
 
 
 # ---------------------------------------------------------------- shape
@@ -42,21 +43,23 @@ def _shape_problem(model: type[BaseModel], document: Document, item: dict) -> Pr
         document.path, mark or document.mark(loc), dotted(loc), code, **params
     )
     if kind == "missing":
-        return at("missing", document.mark(loc[:-1]), label=field_title(model, dotted(loc)) or loc[-1])
+        return at("missing", document.key_mark(loc[:-1]), label=field_title(model, dotted(loc)) or loc[-1])
     if kind == "extra_forbidden":
         return at("unknown_key", document.key_mark(loc), key=loc[-1], hint=_hint(loc[-1], _field_names(model, loc[:-1])))
+    if value is None:  # `key:` with nothing after it
+        return at("blank")
     if kind in ("slug", "blank", "date_format", "date_invalid", "month_format"):
         return at(kind, **ctx)
     if kind in ("string_type", "string_sub_type"):
-        return at("type_text", got=_describe(value))
+        return at("type_text", **_describe(value))
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return at("type_int", got=_describe(value))
+        return at("type_int", **_describe(value))
     if kind in ("list_type", "tuple_type"):
         return at("type_list")
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return at("type_mapping")
     if kind == "enum":
-        return at("enum", value=value, choices=ctx.get("expected", ""))
+        return at("enum", value=value, choices=_choices(model, loc) or ctx.get("expected", ""))
     if kind in ("greater_than_equal", "greater_than"):
         return at("too_small", limit=ctx.get("ge", ctx.get("gt")), value=value)
     if kind in ("less_than_equal", "less_than"):
@@ -64,14 +67,31 @@ def _shape_problem(model: type[BaseModel], document: Document, item: dict) -> Pr
     return at("invalid", detail=item.get("msg", kind))
 
 
-def _field_names(model: type[BaseModel], loc: FieldPath) -> list[str]:
+def _model_at(model: type[BaseModel], loc: FieldPath) -> Any:
     current: Any = model
     for part in loc:
         if isinstance(part, int) or current is None:
             continue
         info = current.model_fields.get(part)
         current = _inner_model(info.annotation) if info else None
+    return current
+
+
+def _field_names(model: type[BaseModel], loc: FieldPath) -> list[str]:
+    current = _model_at(model, loc)
     return list(current.model_fields) if current else []
+
+
+def _choices(model: type[BaseModel], loc: FieldPath) -> str:
+    """The values of the enumeration a field takes, as the user writes them."""
+    names = [part for part in loc if not isinstance(part, int)]
+    owner = _model_at(model, tuple(names[:-1]))
+    info = owner.model_fields.get(names[-1]) if owner and names else None
+    annotation = info.annotation if info else None
+    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+        if isinstance(candidate, type) and issubclass(candidate, Enum):
+            return ", ".join(member.value for member in candidate)
+    return ""
 
 
 def _hint(word: str, choices: list[str]) -> str:
@@ -79,18 +99,17 @@ def _hint(word: str, choices: list[str]) -> str:
     return close[0] if close else ""
 
 
-def _describe(value: Any) -> str:
-    if value is None:
-        return "null"
+def _describe(value: Any) -> dict[str, str]:
+    """What the user wrote instead, as `got` (a kind named in problems.KINDS) and `value`."""
     if isinstance(value, bool):
-        return "true/false"
+        return {"got": "bool", "value": str(value).lower()}
     if isinstance(value, (int, float)):
-        return f"số {value}"
+        return {"got": "number", "value": str(value)}
     if isinstance(value, list):
-        return "danh sách"
+        return {"got": "list"}
     if isinstance(value, dict):
-        return "bảng khóa"
-    return repr(value)
+        return {"got": "mapping"}
+    return {"got": "text", "value": str(value)}
 
 
 # ---------------------------------------------------------------- units.yml
@@ -116,7 +135,8 @@ def validate_units(document: Document) -> tuple[UnitsFile | None, list[Problem]]
         for index, item in enumerate(items):
             if item.since and item.until and item.until < item.since:
                 loc = (section, index, "until")
-                problems.append(Problem.at(document.path, document.mark(loc), dotted(loc), "unit_span", since=item.since, until=item.until))
+                span = {"since": vn_date(item.since), "until": vn_date(item.until)}
+                problems.append(Problem.at(document.path, document.mark(loc), dotted(loc), "unit_span", **span))
     return (None if problems else units), problems
 
 
@@ -218,10 +238,12 @@ class _RegistrationChecks:
             present = name in self.document.data
             label = field_title(Registration, name)
             if present and r.kind is not part:
-                other = r.kind
-                self.add((name,), "part_only", self.document.key_mark((name,)), key=name, label=label, part=_part(part), other=_part(other))
-            if not present and r.kind is part:
-                self.add((name,), "part_required", self.document.mark(("kind",)), key=name, label=label, part=_part(part))
+                self.add((name,), "part_only", self.document.key_mark((name,)), key=name, label=label, part=part.part, other=r.kind.part)
+            if getattr(r, name) is None and r.kind is part:
+                # An empty `support_requested:` is as good as a missing one: point at it if it is there.
+                mark = self.document.key_mark((name,)) if present else self.document.mark(("kind",))
+                code = "support_required" if name == "support_requested" else "part_required"
+                self.add((name,), code, mark, key=name, label=label, part=part.part)
 
     def check_schedule(self) -> None:
         schedule = self.registration.schedule
@@ -246,17 +268,17 @@ class _RegistrationChecks:
             if not r.updates and r.result is None:
                 self.add(("status",), "completed_without_evidence")
         if r.status is Status.registered and r.result is not None:
-            self.add(("result",), "result_on_registered")
+            self.add(("result",), "result_on_registered", self.document.key_mark(("result",)))
 
     def check_links(self) -> None:
         for index, link in enumerate(self.registration.links):
-            parts = urlsplit(link.url)
+            try:
+                parts = urlsplit(link.url)
+            except ValueError:  # e.g. an unclosed IPv6 bracket
+                self.add(("links", index, "url"), "link_invalid", value=link.url)
+                continue
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 self.add(("links", index, "url"), "link_scheme", value=link.url)
-
-
-def _part(kind: Kind) -> str:
-    return f"Phần {kind.part}"
 
 
 def alive_in(item: Any, year: int) -> bool:

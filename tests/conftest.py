@@ -134,14 +134,14 @@ class ContentFolder:
     def units(self, text: str) -> str:
         return self.write("units.yml", text)
 
-    def registration(self, data: dict | str | None = None, *, path: str | None = None, tail: str = "", **changes) -> str:
+    def registration(self, data: dict | str | bytes | None = None, *, path: str | None = None, tail: str = "", **changes) -> str:
         """Write a registration and return its shown path.
 
-        `data` is raw YAML text or a dict; without it, the base registration of
+        `data` is raw YAML (text or bytes) or a dict; without it, the base registration of
         `changes["kind"]` (difficult by default) is used.  `changes` replace
         top-level keys (DROP removes one); `tail` is raw YAML appended.
         """
-        if isinstance(data, str):
+        if isinstance(data, (str, bytes)):
             text = data
         else:
             base = data if data is not None else (BREAKTHROUGH if changes.get("kind") == "breakthrough" else DIFFICULT)
@@ -154,7 +154,9 @@ class ContentFolder:
             text = dump(record) if record else ""
             if path is None:
                 path = _path_of(record)
-        return self.write(path or REG_PATH.removeprefix("content/"), text + tail)
+        if tail:
+            text += tail.encode("utf-8") if isinstance(text, bytes) else tail
+        return self.write(path or REG_PATH.removeprefix("content/"), text)
 
     def load(self, as_of: dt.date = AS_OF) -> Content:
         return load_content(self.root, as_of)

@@ -129,11 +129,11 @@ def _walk(base: Path):
 def _path_problem(path: Path, relative: PurePosixPath, real_root: Path, shown: str) -> Problem | None:
     if path.is_symlink() and not path.resolve().is_relative_to(real_root):
         return Problem.at(shown, (1, 1), "", "symlink_outside")
+    if path.is_dir():
+        return Problem.at(shown, (1, 1), "", "symlink_folder")
     if path.suffix != ".yml" or not is_slug(path.stem):
         return Problem.at(shown, (1, 1), "", "bad_filename")
     where = RegistrationPath.of(relative)
     if where is None or not where.year.isdigit():
-        return Problem.at(shown, (1, 1), "", "misplaced_file")
-    if path.is_dir():
         return Problem.at(shown, (1, 1), "", "misplaced_file")
     return None

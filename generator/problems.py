@@ -30,6 +30,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_key": ("khóa phải là chuỗi", "keys must be strings"),
     "multi_document": ("tệp chỉ được chứa một tài liệu YAML", "the file must hold a single YAML document"),
     "symlink_outside": ("liên kết tượng trưng trỏ ra ngoài thư mục nội dung", "symbolic link points outside the content folder"),
+    "symlink_folder": (
+        "liên kết tượng trưng tới thư mục không được hỗ trợ; hãy đặt tệp trực tiếp trong content/registrations",
+        "symbolic links to folders are not followed; put the files in content/registrations itself",
+    ),
     "bad_filename": ("tên tệp phải là mã hợp lệ (a-z, 0-9, '-') và đuôi .yml", "file name must be a slug (a-z, 0-9, '-') ending in .yml"),
     "misplaced_file": (
         "tệp đăng ký phải nằm ở registrations/<năm>/<mã-đơn-vị>/<mã>.yml",
@@ -38,7 +42,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_units_file": ("thiếu tệp units.yml", "units.yml is missing"),
     "no_content_dir": ("không tìm thấy thư mục nội dung", "content folder not found"),
     # shape (from the schema)
-    "missing": ("thiếu trường bắt buộc «{label}»", "missing required field ({label})"),
+    "missing": ("thiếu trường bắt buộc «{label}»", "missing required field"),
     "unknown_key": ("khóa không hợp lệ «{key}»{hint}", "unknown key '{key}'{hint}"),
     "did_you_mean": ("; có phải ý bạn là «{suggestion}»?", "; did you mean '{suggestion}'?"),
     "type_text": ("phải là văn bản, không phải {got}", "must be text, not {got}"),

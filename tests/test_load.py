@@ -397,3 +397,13 @@ def test_broken_units_file_is_reported(content):
     content.registration()
     [error] = content.errors()
     assert error.startswith("content/units.yml:2:1: lỗi cú pháp YAML: ")
+
+
+def test_symlink_to_a_folder_inside_the_content_folder_is_named_as_such(content):
+    (content.root / "drafts").mkdir()
+    (content.root / "registrations").mkdir()
+    os.symlink("../drafts", content.root / "registrations" / "2025")
+    assert content.errors() == [
+        "content/registrations/2025:1:1: liên kết tượng trưng tới thư mục không được hỗ trợ; "
+        "hãy đặt tệp trực tiếp trong content/registrations"
+    ]

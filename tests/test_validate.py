@@ -172,7 +172,7 @@ def test_unknown_key_without_a_close_match_gets_no_suggestion(content):
 def test_unknown_key_in_english(content):
     content.registration(renamed(DIFFICULT, "title", "titel"))
     assert content.errors("en") == [
-        f"{P}:1:1: title: missing required field (Tên công việc đăng ký)",
+        f"{P}:1:1: title: missing required field",
         f"{P}:4:1: titel: unknown key 'titel'; did you mean 'title'?",
     ]
 

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from .load import Document, display_path, load_document
 from .problems import ContentError, Problem
 from .schema import Evaluator, Group, Registration, Unit, UnitsFile, is_slug
-from .validate import RegistrationPath, duplicate_ids, validate_registration, validate_units
+from .validate import RegistrationPath, duplicate_ids, model_from_document, validate_registration, validate_units
 
 UNITS_FILE = "units.yml"
 REGISTRATIONS_DIR = "registrations"
@@ -59,8 +59,9 @@ def load_content(root: Path, as_of: dt.date) -> Content:
     units_file, problems = _load_units(root)
     documents, walk_problems = _registration_documents(root)
     problems += walk_problems
-    if units_file is None:
-        raise ContentError(problems)
+    if units_file is None:  # still report each registration's own shape errors in this run
+        shape = [model_from_document(Registration, document)[1] for _, document in documents]
+        raise ContentError(problems + [p for found in shape for p in found])
     entries = []
     checked = []
     for relative, document in documents:

@@ -881,3 +881,11 @@ def test_units_problems_still_report_misplaced_files(content):
 
 def test_breakthrough_base_matches_the_documented_layout():
     assert list(BREAKTHROUGH).index("difficulties") == list(DIFFICULT).index("support_requested")
+
+
+def test_registration_shape_errors_are_reported_even_when_units_file_is_broken(content):
+    (content.root / "units.yml").write_text("groups: []\nunits: []\n", encoding="utf-8")
+    content.registration({**DIFFICULT, "status": "xong"})
+    errors = content.errors()
+    assert errors[0].startswith(f"{P}:17:9: status: giá trị «xong» không hợp lệ")
+    assert errors[1] == "content/units.yml:1:1: evaluators: thiếu trường bắt buộc «Cấp đánh giá»"

@@ -44,8 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     new = sub.add_parser("new", help=HELP["new"], description=HELP["new"])
     commands.add_new_arguments(new)
     schema = sub.add_parser("schema", help=HELP["schema"], description=HELP["schema"])
-    schema.add_argument("what", nargs="?", choices=["registration", "units"], default="registration")
-    schema.add_argument("--output", "-o", metavar="FILE", help="ghi ra tệp thay vì in ra màn hình")
+    schema.add_argument("what", nargs="?", choices=["registration", "units"], default="registration", help="tệp đăng ký (mặc định) hoặc units.yml")
+    schema.add_argument(
+        "--output", "-o", metavar="FILE",
+        help="ghi ra tệp thay vì in ra màn hình; ghi vào content/registration.schema.json thì `dotpha new` thêm dòng $schema cho trình soạn thảo",
+    )  # fmt: skip
     return parser
 
 

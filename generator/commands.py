@@ -15,12 +15,14 @@ from pathlib import Path
 
 from .asof import epoch_of, resolve_as_of
 from .content import Content, load_content
-from .new import add_new_arguments, run_new  # noqa: F401  (re-exported for cli.py)
+from .new import add_new_arguments, create_registration  # noqa: F401  (add_new_arguments: re-exported for cli.py)
 from .plugin import ENV_AS_OF, ENV_CONTENT, ENV_LANG
 from .problems import ContentError, summary
-from .schema import Registration, UnitsFile
+from .schema import PART_ONLY_FIELDS, Kind, Registration, UnitsFile
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+# yaml-language-server implements draft-07; pydantic's schema uses nothing newer ($defs is only a place for $ref).
+SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
 
 
 class UsageError(Exception):
@@ -82,15 +84,54 @@ def run_serve(args: Namespace) -> int:
     return EXIT_OK
 
 
+def run_new(args: Namespace) -> int:
+    try:
+        content_dir, _ = _locate(args)
+        as_of = resolve_as_of(args.as_of)
+    except UsageError as error:
+        return _usage(error)
+    return create_registration(args, content_dir, as_of)
+
+
 def run_schema(args: Namespace) -> int:
-    model = Registration if args.what == "registration" else UnitsFile
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **model.model_json_schema()}
-    text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(json_schema(args.what), ensure_ascii=False, indent=2) + "\n"
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
     return EXIT_OK
+
+
+def json_schema(what: str) -> dict:
+    """The JSON Schema of a registration or of units.yml, for editors (yaml-language-server).
+
+    Only the clerk-facing words stay: field titles and descriptions, with the
+    form item each field answers; class names and developer docstrings go.
+    """
+    model = Registration if what == "registration" else UnitsFile
+    schema = model.model_json_schema()
+    schema.pop("description", None)
+    for name, definition in schema.get("$defs", {}).items():
+        definition.pop("description", None)
+        if definition.get("title") == name:
+            del definition["title"]
+    for prop in schema["properties"].values():
+        if "form" in prop:
+            items = ", ".join(f"mục {number} Phần {part}" for part, number in prop.pop("form").items())
+            prop["description"] = " ".join(filter(None, (f"Mẫu đơn: {items}.", prop.get("description"))))
+    if model is Registration:
+        schema["allOf"] = [_part_rule(kind) for kind in Kind]
+    return {"$schema": SCHEMA_DIALECT, **schema}
+
+
+def _part_rule(kind: Kind) -> dict:
+    """Part I needs its own fields and refuses Part II's, and the other way round."""
+    own = [name for name, part in PART_ONLY_FIELDS.items() if part is kind]
+    other = [name for name, part in PART_ONLY_FIELDS.items() if part is not kind]
+    return {
+        "if": {"properties": {"kind": {"const": kind.value}}, "required": ["kind"]},
+        "then": {"required": own, "properties": {name: False for name in other}},
+    }
 
 
 # ---------------------------------------------------------------- helpers

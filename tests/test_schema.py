@@ -12,7 +12,7 @@ from generator.commands import json_schema
 from generator.load import load_document
 from generator.schema import Kind, Registration, Status, UnitsFile
 
-jsonschema = pytest.importorskip("jsonschema")
+import jsonschema  # noqa: E402  (test extra)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "content"
@@ -136,3 +136,13 @@ def test_cli_prints_or_writes_the_schema(what, tmp_path, capsys):
     assert capsys.readouterr().out == ""
     assert (tmp_path / "s.json").read_text(encoding="utf-8") == printed
     assert "Tên công việc đăng ký" in printed or "Tên đơn vị" in printed  # UTF-8, not \\u escapes
+
+
+@pytest.mark.parametrize("what", ["registration", "units"])
+def test_the_schema_files_shipped_in_content_are_current(what, capsys):
+    """Editors read content/*.schema.json; regenerate with `dotpha schema WHAT -o content/WHAT.schema.json`."""
+    from generator.cli import main
+
+    assert main(["schema", what]) == 0
+    shipped = (Path(__file__).resolve().parent.parent / "content" / f"{what}.schema.json").read_text(encoding="utf-8")
+    assert capsys.readouterr().out == shipped

@@ -11,6 +11,7 @@ import logging
 import os
 import sys
 from argparse import Namespace
+from contextlib import contextmanager
 from pathlib import Path
 
 from .asof import epoch_of, resolve_as_of
@@ -51,15 +52,16 @@ def run_build(args: Namespace) -> int:
     prepared = _prepare_site(args)
     if isinstance(prepared, int):
         return prepared
-    config_file, content = prepared
+    config_file, content, environment = prepared
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    _quiet_mkdocs()
+    _show_mkdocs_log()
     try:
-        config = load_config(str(config_file), site_dir=args.site_dir, strict=args.strict or None)
-        build(config)
+        with _environment(environment):
+            config = load_config(str(config_file), site_dir=args.site_dir, strict=args.strict or None)
+            build(config)
     except MkDocsException as error:
         print(f"dotpha: không dựng được trang: {error}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -71,13 +73,14 @@ def run_serve(args: Namespace) -> int:
     prepared = _prepare_site(args)
     if isinstance(prepared, int):
         return prepared
-    config_file, _ = prepared
+    config_file, _, environment = prepared
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 
-    _quiet_mkdocs(logging.INFO)
+    _show_mkdocs_log(logging.INFO)
     try:
-        serve(str(config_file), dev_addr=args.dev_addr, strict=args.strict or None)
+        with _environment(environment):
+            serve(str(config_file), dev_addr=args.dev_addr, strict=args.strict or None)
     except MkDocsException as error:
         print(f"dotpha: {error}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -137,8 +140,8 @@ def _part_rule(kind: Kind) -> dict:
 # ---------------------------------------------------------------- helpers
 
 
-def _prepare_site(args: Namespace) -> tuple[Path, Content] | int:
-    """Validate content and set the environment the MkDocs plugin reads."""
+def _prepare_site(args: Namespace) -> tuple[Path, Content, dict[str, str]] | int:
+    """Validate content; return the config file, the content and the plugin's environment."""
     try:
         content_dir, config_file = _locate(args)
         as_of = resolve_as_of(args.as_of)
@@ -149,11 +152,28 @@ def _prepare_site(args: Namespace) -> tuple[Path, Content] | int:
     except ContentError as error:
         _print_problems(error, args.lang, "text")
         return EXIT_PROBLEMS
-    os.environ[ENV_CONTENT] = str(content_dir.resolve())
-    os.environ[ENV_AS_OF] = as_of.isoformat()
-    os.environ[ENV_LANG] = args.lang
-    os.environ["SOURCE_DATE_EPOCH"] = epoch_of(as_of)
-    return config_file, content
+    environment = {
+        ENV_CONTENT: str(content_dir.resolve()),
+        ENV_AS_OF: as_of.isoformat(),
+        ENV_LANG: args.lang,
+        "SOURCE_DATE_EPOCH": epoch_of(as_of),  # MkDocs dates the sitemap with it
+    }
+    return config_file, content, environment
+
+
+@contextmanager
+def _environment(values: dict[str, str]):
+    """Set environment variables for the MkDocs run, then put the old ones back."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _locate(args: Namespace) -> tuple[Path, Path]:
@@ -200,12 +220,18 @@ def _usage(error: Exception) -> int:
     return EXIT_USAGE
 
 
-def _quiet_mkdocs(level: int = logging.WARNING) -> None:
+class _StderrHandler(logging.Handler):
+    """Writes to the current sys.stderr, whatever it is when the record comes."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(self.format(record) + "\n")
+
+
+def _show_mkdocs_log(level: int = logging.WARNING) -> None:
     """Show MkDocs' warnings (and, when serving, its progress) on stderr."""
     logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "_dotpha", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
-        handler._dotpha = True
         logger.addHandler(handler)
     logger.setLevel(level)

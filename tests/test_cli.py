@@ -8,7 +8,7 @@ Every test calls `generator.cli.main([...])` in the `content` fixture's folder
 from __future__ import annotations
 
 import json
-import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -24,15 +24,10 @@ SECOND = "registrations/2024/so-tai-chinh/2024-stc-02.yml"
 
 
 @pytest.fixture(autouse=True)
-def _restore_process_state(monkeypatch):
-    """`build` sets environment variables and a log handler; undo both after each test."""
+def _no_plugin_environment(monkeypatch):
+    """Each test starts without the variables `build` sets for the MkDocs plugin."""
     for name in (ENV_CONTENT, ENV_AS_OF, ENV_LANG, "SOURCE_DATE_EPOCH"):
-        monkeypatch.setenv(name, "")  # records the original value, restored at teardown
-        monkeypatch.delenv(name)
-    yield
-    logger = logging.getLogger("mkdocs")
-    for handler in [h for h in logger.handlers if getattr(h, "_dotpha", False)]:
-        logger.removeHandler(handler)
+        monkeypatch.delenv(name, raising=False)
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -187,6 +182,7 @@ def test_build_into_site_dir(project, capsys):
         assert (site / page).is_file(), page
     assert "Quyết toán dứt điểm các dự án tồn đọng" in (site / "dang-ky/2024-stc-01/index.html").read_text(encoding="utf-8")
     assert not (project.root.parent / "site").exists()
+    assert ENV_CONTENT not in os.environ and "SOURCE_DATE_EPOCH" not in os.environ  # put back after the build
 
 
 def test_build_with_invalid_content_writes_nothing(project, capsys):

@@ -8,6 +8,7 @@ while queries with diacritics still match the original text first.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import unicodedata
@@ -20,9 +21,18 @@ _TAG = re.compile(r"<[^>]+>")
 
 def fold_search_index(path: Path) -> None:
     index = json.loads(path.read_text(encoding="utf-8"))
-    index["config"].setdefault("fields", {})["folded"] = {"boost": 0.5}
+    fields = index["config"].setdefault("fields", {})
+    # The folded title weighs like the title, so a match there outranks a folded word in the text.
+    fields["folded_title"] = {"boost": fields.get("title", {}).get("boost", 1000.0)}
+    fields["folded"] = {"boost": 1.0}
     for doc in index["docs"]:
         doc["title"] = unicodedata.normalize("NFC", doc.get("title", ""))
         doc["text"] = unicodedata.normalize("NFC", doc.get("text", ""))
-        doc["folded"] = fold(_TAG.sub(" ", f"{doc['title']} {doc['text']}"))
+        doc["folded_title"] = _folded(doc["title"])
+        doc["folded"] = _folded(doc["text"])
     path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _folded(markup: str) -> str:
+    """Plain folded words of an HTML fragment; never displayed, only matched."""
+    return fold(html.unescape(_TAG.sub(" ", markup)))

@@ -98,10 +98,12 @@ def test_overdue_page_lists_the_overdue_registrations(site):
 
 def test_search_index_is_folded(site):
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert index["config"]["fields"]["folded"] == {"boost": 0.5}
+    assert index["config"]["fields"]["folded"] == {"boost": 1.0}
+    assert index["config"]["fields"]["folded_title"] == {"boost": 1000.0}
     docs = {d["location"]: d for d in index["docs"]}
     doc = docs["dang-ky/2024-stc-01/"]
-    assert "quyet toan dut diem 46 du an" in doc["folded"]
+    assert doc["folded_title"] == "quyet toan dut diem 46 du an hoan thanh ton dong tren 24 thang"
+    assert "ho va ten tran thi bich ngoc" in " ".join(doc["folded"].split())
     assert "đ" not in doc["folded"] and doc["folded"] == doc["folded"].lower()
     assert not any(loc.startswith("dang-ky/#") or loc == "dang-ky/" for loc in docs)  # lists are not indexed
 

@@ -22,6 +22,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .asof import resolve_as_of
 from .content import load_content
+from .files import site_files
 from .pages import PageRenderer, PageSpec
 from .problems import ContentError, Problem
 from .search import fold_search_index
@@ -69,6 +70,11 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
             inclusion = InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, spec.src_uri, content=" ", inclusion=inclusion))
             self.generated[spec.src_uri] = spec
+        for extra in site_files(self.renderer.view):
+            if files.get_file_from_path(extra.path) is not None:
+                problems.append(Problem.at(extra.path, (1, 1), "", "same_url", url=extra.path, other=extra.path))
+                continue
+            files.append(File.generated(config, extra.path, content=extra.content))
         if problems:
             raise PluginError(ContentError(problems).report())
         return files

@@ -15,7 +15,18 @@ HELP = {
     "serve": "Dựng và phục vụ trang tại máy này, tự tải lại khi tệp thay đổi.",
     "new": "Tạo tệp đăng ký mới có chú thích theo mẫu đơn đăng ký.",
     "schema": "In JSON Schema của tệp đăng ký (hoặc units.yml) cho trình soạn thảo.",
+    "headers": "In các HTTP header nên dùng khi phục vụ trang đã dựng, kể cả Content-Security-Policy khớp với trang.",
+    "diff": "So sánh nội dung giữa hai phiên bản git (BASE và HEAD, mặc định là thư mục làm việc): tóm tắt cho người duyệt.",
+    "codeowners": "Viết tệp CODEOWNERS từ danh sách maintainers của các đơn vị trong units.yml.",
+    "snapshot": "Lưu trang của một năm thành bản lưu trữ cố định trong archive/NĂM (hoặc --verify: kiểm tra các bản lưu trữ).",
+    "rollover": "Đề xuất tệp đăng ký năm sau cho các đăng ký còn dở dang cuối năm (để Ban Tổ chức xem xét).",
 }
+
+
+HELP_PROFILE = (
+    "internal: bản nội bộ, hiện mọi thứ; public: bản công khai, bỏ đăng ký nội bộ và các trường "
+    "trong public_hidden_fields (mặc định theo profile trong cấu hình)"
+)
 
 
 def _site_options(parser: argparse.ArgumentParser, site_dir: bool = True) -> None:
@@ -39,8 +50,33 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help=HELP["serve"], description=HELP["serve"])
     _site_options(serve, site_dir=False)  # MkDocs serves from a temporary folder
     serve.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT", help="địa chỉ phục vụ")
+    for command in (build, serve):
+        command.add_argument("--profile", choices=["internal", "public"], help=HELP_PROFILE)
+    headers = sub.add_parser("headers", help=HELP["headers"], description=HELP["headers"])
+    headers.add_argument("--site-dir", default="site", metavar="DIR", help="thư mục trang đã dựng (mặc định site)")
+    headers.add_argument("--format", choices=["plain", "nginx"], default="plain", help="dạng in: Tên: giá trị, hoặc add_header của nginx")
     new = sub.add_parser("new", help=HELP["new"], description=HELP["new"])
     commands.add_new_arguments(new)
+    diff = sub.add_parser("diff", help=HELP["diff"], description=HELP["diff"])
+    commands.add_diff_arguments(diff)
+    codeowners = sub.add_parser("codeowners", help=HELP["codeowners"], description=HELP["codeowners"])
+    commands.add_codeowners_arguments(codeowners)
+    snapshot = sub.add_parser("snapshot", help=HELP["snapshot"], description=HELP["snapshot"])
+    _site_options(snapshot, site_dir=False)
+    snapshot.add_argument("year", nargs="?", type=int, metavar="NĂM", help="năm cần lưu (--as-of mặc định là 31/12 của năm này)")
+    snapshot.add_argument("--force", action="store_true", help="làm lại bản lưu trữ đã có")
+    snapshot.add_argument("--verify", action="store_true", help="kiểm tra các bản lưu trữ (hoặc của NĂM) khớp bản ghi snapshot.json")
+    snapshot.add_argument("--profile", choices=["internal", "public"], help=HELP_PROFILE)
+    rollover = sub.add_parser("rollover", help=HELP["rollover"], description=HELP["rollover"])
+    _site_options(rollover, site_dir=False)
+    rollover.add_argument("source_year", type=int, metavar="TỪ_NĂM", help="năm có đăng ký còn dở dang")
+    rollover.add_argument("target_year", type=int, metavar="SANG_NĂM", help="năm của các tệp đề xuất")
+    rollover.add_argument("--dry-run", action="store_true", help="chỉ in đề xuất, không ghi tệp")
+    from .importer import HELP as IMPORT_HELP, add_import_arguments
+
+    importer = sub.add_parser("import", help=IMPORT_HELP, description=IMPORT_HELP)
+    _site_options(importer, site_dir=False)
+    add_import_arguments(importer)
     schema = sub.add_parser("schema", help=HELP["schema"], description=HELP["schema"])
     schema.add_argument("what", nargs="?", choices=["registration", "units"], default="registration", help="tệp đăng ký (mặc định) hoặc units.yml")
     schema.add_argument(

@@ -14,10 +14,14 @@ from argparse import Namespace
 from contextlib import contextmanager
 from pathlib import Path
 
+from .archive import ArchiveError, publish_archives
 from .asof import epoch_of, resolve_as_of
+from .atomic import replaced_on_success
 from .content import Content, load_content
 from .new import add_new_arguments, create_registration  # noqa: F401  (add_new_arguments: re-exported for cli.py)
-from .plugin import ENV_AS_OF, ENV_CONTENT, ENV_LANG
+from .codeowners import add_arguments as add_codeowners_arguments  # noqa: F401  (re-exported for cli.py)
+from .diff import add_arguments as add_diff_arguments  # noqa: F401  (re-exported for cli.py)
+from .plugin import ENV_AS_OF, ENV_CONTENT, ENV_LANG, ENV_PROFILE
 from .problems import ContentError, summary
 from .schema import PART_ONLY_FIELDS, Kind, Registration, UnitsFile
 
@@ -57,15 +61,22 @@ def run_build(args: Namespace) -> int:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from jinja2 import TemplateError
+
     _show_mkdocs_log()
     try:
         with _environment(environment):
             config = load_config(str(config_file), site_dir=args.site_dir, strict=args.strict or None)
-            build(config)
-    except MkDocsException as error:
-        print(f"dotpha: không dựng được trang: {error}", file=sys.stderr)
+            site_dir = config.site_dir
+            # Build beside the site and swap it in: a failed build leaves the old site whole.
+            with replaced_on_success(Path(site_dir)) as staging:
+                config.site_dir = str(staging)
+                build(config)
+                publish_archives(Path(config_file).resolve().parent, staging, config.extra.get("dotpha_profile"))
+    except (MkDocsException, TemplateError, ArchiveError) as error:
+        print(f"dotpha: không dựng được trang, trang cũ giữ nguyên: {error}", file=sys.stderr)
         return EXIT_PROBLEMS
-    print(f"{_ok_line(content, args.lang)} Đã dựng trang vào {config.site_dir}.")
+    print(f"{_ok_line(content, args.lang)} Đã dựng trang vào {site_dir}.")
     return EXIT_OK
 
 
@@ -87,6 +98,16 @@ def run_serve(args: Namespace) -> int:
     return EXIT_OK
 
 
+def run_headers(args: Namespace) -> int:
+    from .csp import render_headers, security_headers
+
+    site_dir = Path(args.site_dir)
+    if not (site_dir / "index.html").is_file():
+        return _usage(UsageError(f"{site_dir} chưa có trang đã dựng (chạy dotpha build trước)"))
+    sys.stdout.write(render_headers(security_headers(site_dir), args.format))
+    return EXIT_OK
+
+
 def run_new(args: Namespace) -> int:
     try:
         content_dir, _ = _locate(args)
@@ -94,6 +115,33 @@ def run_new(args: Namespace) -> int:
     except UsageError as error:
         return _usage(error)
     return create_registration(args, content_dir, as_of)
+
+
+def run_diff(args: Namespace) -> int:
+    from .diff import DiffError, as_json, diff_revisions, render_markdown
+
+    try:
+        content_dir, config_file = _locate(args)
+        as_of = resolve_as_of(args.as_of)
+        closed_years = _plugin_setting(config_file, "closed_years", [])
+        diff = diff_revisions(content_dir, args.base, args.head, as_of, closed_years)
+    except (UsageError, DiffError) as error:
+        return _usage(error)
+    if args.format == "json":
+        print(json.dumps(as_json(diff, args.lang), ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(render_markdown(diff, args.lang))
+    return EXIT_OK if diff.valid else EXIT_PROBLEMS
+
+
+def run_codeowners(args: Namespace) -> int:
+    from .codeowners import CodeownersError, write_codeowners
+
+    try:
+        content_dir, _ = _locate(args)
+        return write_codeowners(content_dir, args)
+    except (UsageError, CodeownersError) as error:
+        return _usage(error)
 
 
 def run_schema(args: Namespace) -> int:
@@ -137,6 +185,39 @@ def _part_rule(kind: Kind) -> dict:
     }
 
 
+def run_snapshot(args: Namespace) -> int:
+    from .archive import snapshot_command
+
+    try:
+        content_dir, config_file = _locate(args)
+    except UsageError as error:
+        return _usage(error)
+    _show_mkdocs_log()
+    return snapshot_command(args, config_file, content_dir)
+
+
+def run_import(args: Namespace) -> int:
+    from .importer import import_file
+
+    try:
+        content_dir, _ = _locate(args)
+        as_of = resolve_as_of(args.as_of)
+    except UsageError as error:
+        return _usage(error)
+    return import_file(args, content_dir, as_of)
+
+
+def run_rollover(args: Namespace) -> int:
+    from .rollover import rollover_command
+
+    try:
+        content_dir, _ = _locate(args)
+        as_of = resolve_as_of(args.as_of)
+    except UsageError as error:
+        return _usage(error)
+    return rollover_command(args, content_dir, as_of)
+
+
 # ---------------------------------------------------------------- helpers
 
 
@@ -158,6 +239,8 @@ def _prepare_site(args: Namespace) -> tuple[Path, Content, dict[str, str]] | int
         ENV_LANG: args.lang,
         "SOURCE_DATE_EPOCH": epoch_of(as_of),  # MkDocs dates the sitemap with it
     }
+    if getattr(args, "profile", None):
+        environment[ENV_PROFILE] = args.profile
     return config_file, content, environment
 
 
@@ -184,6 +267,20 @@ def _locate(args: Namespace) -> tuple[Path, Path]:
     if not config_file.is_file():
         raise UsageError(f"không tìm thấy tệp cấu hình {config_file} (dùng --config hoặc --content)")
     return config_file.resolve().parent / _content_dir_setting(config_file), config_file
+
+
+def _plugin_setting(config_file: Path, name: str, default):
+    """One option of the dotpha plugin, or `default` when there is no config file."""
+    if not config_file.is_file():
+        return default
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    try:
+        plugin = load_config(str(config_file)).plugins.get("dotpha")
+    except ConfigurationError as error:
+        raise UsageError(f"cấu hình {config_file} không hợp lệ: {error}") from None
+    return getattr(plugin.config, name, default) if plugin is not None else default
 
 
 def _content_dir_setting(config_file: Path) -> str:

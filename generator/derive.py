@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from enum import Enum
 
-from .schema import Registration, Status
+from .schema import Kind, Registration, Status
 
 DUE_SOON_DAYS = 30
 
@@ -69,6 +69,12 @@ class Figures:
     def completion_rate(self) -> float | None:
         return self.by_status.get(Status.completed, 0) / self.total if self.total else None
 
+    @property
+    def on_time_rate(self) -> float | None:
+        """Share of the completed registrations that were completed by their due date."""
+        done = self.completed_on_time + self.completed_late
+        return self.completed_on_time / done if done else None
+
 
 def figures_of(registrations: list[Registration], as_of: dt.date) -> Figures:
     flags = Counter(flag for r in registrations for flag in flags_of(r, as_of))
@@ -83,3 +89,58 @@ def figures_of(registrations: list[Registration], as_of: dt.date) -> Figures:
         completed_on_time=flags[Flag.on_time],
         completed_late=flags[Flag.late],
     )
+
+
+# ---------------------------------------------------------------- dashboard figures
+
+STALE_DAYS = 90
+
+
+def last_activity_on(registration: Registration) -> dt.date:
+    """The day of the latest progress report, else when the work was registered or began."""
+    if registration.updates:
+        return max(update.date for update in registration.updates)
+    return registration.registered_on or registration.schedule.start or dt.date(registration.year, 1, 1)
+
+
+def days_without_update(registration: Registration, as_of: dt.date) -> int:
+    return max(0, (as_of - last_activity_on(registration)).days)
+
+
+def is_stale(registration: Registration, as_of: dt.date) -> bool:
+    """Still open, and nothing reported for STALE_DAYS days or more."""
+    return not registration.status.is_closed and days_without_update(registration, as_of) >= STALE_DAYS
+
+
+def figures_by(registrations: list[Registration], key, as_of: dt.date) -> dict:
+    """Figures per value of `key(registration)`, in the order values first appear."""
+    groups: dict = {}
+    for registration in registrations:
+        groups.setdefault(key(registration), []).append(registration)
+    return {value: figures_of(members, as_of) for value, members in groups.items()}
+
+
+def status_kind_counts(registrations: list[Registration]) -> dict[Status, dict[str, int]]:
+    """For each status, the number of registrations of each kind (kind values as keys)."""
+    counts = Counter((r.status, r.kind.value) for r in registrations)
+    return {status: {kind.value: counts.get((status, kind.value), 0) for kind in Kind} for status in Status}
+
+
+def months_between(first: dt.date, last: dt.date) -> list[str]:
+    """Every month from `first` to `last` inclusive, as YYYY-MM."""
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def updates_by_month(registrations: list[Registration], year: int, as_of: dt.date) -> list[tuple[str, int]]:
+    """Progress reports per month: January of `year` to the later of its last
+    report and December (or the as-of month, if that comes first)."""
+    counts = Counter(u.date.strftime("%Y-%m") for r in registrations for u in r.updates)
+    start = dt.date(year, 1, 1)
+    end = min(dt.date(year, 12, 1), as_of) if as_of >= start else start
+    latest = max((u.date for r in registrations for u in r.updates), default=end)
+    first = min((u.date for r in registrations for u in r.updates), default=start)
+    return [(month, counts.get(month, 0)) for month in months_between(min(first, start), max(end, latest))]

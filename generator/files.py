@@ -22,5 +22,10 @@ class SiteFile:
 
 def site_files(view: SiteView) -> list[SiteFile]:
     """Every generated non-page file, in a stable order."""
-    families: list = []
+    from .exports import download_files  # imported here: it imports SiteFile from this module
+    from .registry import registry_files  # imported here: it imports SiteFile from this module
+    from .feeds import feed_files  # imported here: it imports SiteFile from this module
+    from .pages.submit import used_ids_files  # imported here: it imports SiteFile from this module
+
+    families: list = [registry_files, download_files, feed_files, used_ids_files]
     return [file for family in families for file in family(view)]

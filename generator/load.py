@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,8 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:float",
 }
 _TEXT_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
+# A plain `<<` or `=` resolves to these; they mean something only as keys (refused there), so as values they are text.
+_IMPLICIT_TEXT_TAGS = {"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"}
 # C0 and C1 controls but tab, LF and CR; and what YAML would read as a line break or refuse
 # (NEL, U+2028, U+2029, U+FFFE, U+FFFF), which would throw the line numbers off or fail later.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
@@ -70,12 +73,13 @@ def display_path(path: Path) -> str:
 def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     """Read a content file as NFC text, refusing large, binary or non-UTF-8 files."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, [Problem.at(shown, (1, 1), "", "too_large", limit=MAX_BYTES, size=size)]
-        raw = path.read_bytes()
-    except OSError as error:  # a dangling link, a folder named like a file, no permission
+        raw, size = _read_regular(path)
+    except OSError as error:  # a dangling link, a loop of links, a folder named like a file, no permission
         return None, [Problem.at(shown, (1, 1), "", "unreadable", detail=error.strerror or error)]
+    if raw is None:
+        return None, [Problem.at(shown, (1, 1), "", "not_a_file")]
+    if size > MAX_BYTES:
+        return None, [Problem.at(shown, (1, 1), "", "too_large", limit=MAX_BYTES, size=size)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -86,6 +90,23 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
         line = text.count("\n", 0, found.start()) + 1
         return None, [Problem.at(shown, (line, found.start() - text.rfind("\n", 0, found.start())), "", "binary")]
     return unicodedata.normalize("NFC", text), []
+
+
+def _read_regular(path: Path) -> tuple[bytes | None, int]:
+    """The bytes of a regular file and its size; None for a pipe, device or socket.
+
+    Opened without blocking (reading a named pipe would wait for a writer forever)
+    and never read past the limit, even if the file grows after it was measured.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return None, 0
+        if info.st_size > MAX_BYTES:
+            return b"", info.st_size
+        raw = file.read(MAX_BYTES + 1)
+    return raw, max(len(raw), info.st_size)
 
 
 def parse_document(text: str, shown: str) -> tuple[Document | None, list[Problem]]:
@@ -179,11 +200,11 @@ def _scalar(loader: Any, event: Any, document: Document, loc: FieldPath) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
         tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-    if tag in _TEXT_TAGS:
+    if tag in _TEXT_TAGS or (event.tag is None and tag in _IMPLICIT_TEXT_TAGS):
         return event.value
     if tag in _PLAIN_TAGS:
         return loader.construct_object(yaml.ScalarNode(tag, event.value))
-    raise _Refused(Problem.at(document.path, _mark(event), dotted(loc), "yaml_tag", tag=event.tag.replace("tag:yaml.org,2002:", "!!")))
+    raise _Refused(Problem.at(document.path, _mark(event), dotted(loc), "yaml_tag", tag=tag.replace("tag:yaml.org,2002:", "!!")))
 
 
 def dotted(loc: FieldPath) -> str:

@@ -3,6 +3,7 @@
 on_config    → the content folder and the "as of" date
 on_pre_build → load and validate everything (before MkDocs cleans site_dir,
                so invalid content leaves the previous site alone)
+               and apply the build profile (public: internal parts left out)
 on_files     → add the generated pages, in memory
 on_page_*    → render our pages with our own templates
 on_post_build→ fold the search index so that `quang ngai` finds `Quảng Ngãi`
@@ -25,16 +26,23 @@ from .content import load_content
 from .files import site_files
 from .pages import PageRenderer, PageSpec
 from .problems import ContentError, Problem
+from .profile import DEFAULT_PUBLIC_HIDDEN_FIELDS, Profile, ProfileError, check_hidden_fields, content_for, resolve_profile
 from .search import fold_search_index
 
 ENV_CONTENT = "DOTPHA_CONTENT"
 ENV_AS_OF = "DOTPHA_AS_OF"
 ENV_LANG = "DOTPHA_LANG"
+ENV_PROFILE = "DOTPHA_PROFILE"
+ENV_LAST_YEAR = "DOTPHA_LAST_YEAR"  # set by `dotpha snapshot`: later year folders are left out
 
 
 class DotphaConfig(Config):
     content_dir = c.Type(str, default="content")
     as_of = c.Optional(c.Type(str))
+    profile = c.Choice([p.value for p in Profile], default=Profile.internal.value)
+    public_hidden_fields = c.ListOfItems(c.Type(str), default=list(DEFAULT_PUBLIC_HIDDEN_FIELDS))
+    closed_years = c.ListOfItems(c.Type(int), default=[])  # `dotpha diff` warns on changes to these years
+    province = c.Type(str, default="")  # "Sơn Hà": the header and date line of the danh mục and forms
 
 
 class DotphaPlugin(BasePlugin[DotphaConfig]):
@@ -50,14 +58,25 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
         self.content_dir = base / os.environ.get(ENV_CONTENT, self.config.content_dir)
         self.as_of = resolve_as_of(os.environ.get(ENV_AS_OF) or self.config.as_of)
         config.extra["dotpha_as_of"] = self.as_of.strftime("%d/%m/%Y")
+        try:
+            self.profile = resolve_profile(os.environ.get(ENV_PROFILE) or self.config.profile)
+        except ProfileError as error:
+            raise PluginError(str(error)) from None
+        problems = check_hidden_fields(self.config.public_hidden_fields)
+        if problems:
+            raise PluginError("\n".join(problems))
+        config.extra["dotpha_profile"] = self.profile.value  # theme/main.html marks the public site
         return config
 
     def on_pre_build(self, config):
         try:
-            content = load_content(self.content_dir, self.as_of)
+            last_year = os.environ.get(ENV_LAST_YEAR)
+            content = load_content(self.content_dir, self.as_of, last_year=int(last_year) if last_year else None)
         except ContentError as error:
             raise PluginError("Nội dung có lỗi, không dựng trang:\n" + error.report(os.environ.get(ENV_LANG, "vi"))) from None
-        self.renderer = PageRenderer(content)
+        # Before any page or file exists, so everything downstream sees only what the profile shows.
+        self.renderer = PageRenderer(content_for(self.profile, content, self.config.public_hidden_fields))
+        self.renderer.view.province = self.config.province
 
     def on_files(self, files: Files, config) -> Files:
         self.generated = {}

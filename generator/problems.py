@@ -15,6 +15,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_utf8": ("tệp không phải UTF-8 hợp lệ (byte {position})", "file is not valid UTF-8 (byte {position})"),
     "binary": ("tệp chứa ký tự điều khiển không hợp lệ", "file holds invalid control characters"),
     "unreadable": ("không đọc được tệp ({detail})", "cannot read the file ({detail})"),
+    "not_a_file": ("không phải tệp thông thường (ống, thiết bị, socket)", "not a regular file (a pipe, a device, a socket)"),
     "yaml_syntax": ("lỗi cú pháp YAML: {detail}", "YAML syntax error: {detail}"),
     "tab": (
         "không được thụt lề bằng ký tự tab, hãy dùng dấu cách",
@@ -115,6 +116,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unit_span": ("ngày «until» {until} trước ngày «since» {since}", "'until' {until} is before 'since' {since}"),
     "replaced_by_self": ("đơn vị không thể tự kế thừa chính nó", "a unit cannot be replaced by itself"),
     "duplicate_slug": ("mã «{value}» đã dùng ở dòng {first_line}", "id '{value}' is already used at line {first_line}"),
+    "unknown_continues": ("không có đăng ký «{value}» để tiếp nối{hint}", "no registration '{value}' to continue{hint}"),
+    "continues_year": (
+        "đăng ký «{value}» thuộc năm {year}; chỉ tiếp nối được đăng ký của năm trước năm {own}",
+        "registration '{value}' is of {year}; only a registration of a year before {own} can be continued",
+    ),
     "same_url": ("trang «{url}» được sinh từ hai nguồn: {other}", "two sources map to the page '{url}': {other}"),
 }
 

@@ -190,6 +190,14 @@ class Unit(Model):
     since: Day | None = Field(None, **label("Thành lập từ ngày"))
     until: Day | None = Field(None, **label("Hoạt động đến ngày", "Ngày cuối cùng đơn vị còn hoạt động (sáp nhập, giải thể)."))
     replaced_by: Slug | None = Field(None, **label("Đơn vị kế thừa", "Mã đơn vị tiếp nhận chức năng, nhiệm vụ."))
+    maintainers: list[Text] = Field(
+        default_factory=list,
+        **label(
+            "Người duyệt thay đổi",
+            "Tài khoản hoặc nhóm duyệt các thay đổi của đơn vị (dotpha codeowners), ghi như trong CODEOWNERS: "
+            "@ten-dang-nhap, @to-chuc/nhom hoặc địa chỉ thư.",
+        ),
+    )
 
 
 class Evaluator(Model):
@@ -264,6 +272,9 @@ class Registration(Model):
     registrant: Registrant = Field(**label("Người đăng ký"))
     evaluator: Slug = Field(**label("Cấp đánh giá", "Mã trong evaluators của units.yml."))
     registered_on: Day | None = Field(None, **label("Ngày đăng ký"))
+    continues: Slug | None = Field(
+        None, **label("Tiếp nối đăng ký", "Mã đăng ký năm trước còn dở dang mà đăng ký này làm tiếp (dotpha rollover đề xuất).")
+    )
     content: Text = Field(**label("Nội dung, mục tiêu, nhiệm vụ, giải pháp thực hiện", form={"I": "2", "II": "3"}))
     impact: Text = Field(**label("Nhận định tác động hiệu quả mang lại", form={"I": "3", "II": "4"}))
     support_requested: Text | None = Field(

@@ -309,3 +309,20 @@ def duplicate_ids(entries: list[tuple[str, Document, Registration]]) -> list[Pro
         else:
             first[reg_id] = document.path
     return problems
+
+
+def continuation_problems(entries: list[tuple[str, Document, Registration]]) -> list[Problem]:
+    """`continues` must name a registration of an earlier year (a carry-over, see rollover.py)."""
+    years = {reg_id: registration.year for reg_id, _, registration in entries}
+    problems = []
+    for _, document, registration in entries:
+        target = registration.continues
+        if target is None:
+            continue
+        mark = document.mark(("continues",))
+        if target not in years:
+            hint = _hint(target, list(years))
+            problems.append(Problem.at(document.path, mark, "continues", "unknown_continues", value=target, hint=hint))
+        elif years[target] >= registration.year:
+            problems.append(Problem.at(document.path, mark, "continues", "continues_year", value=target, year=years[target], own=registration.year))
+    return problems

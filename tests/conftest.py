@@ -185,3 +185,30 @@ def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ContentFolder:
     folder = ContentFolder(tmp_path / "content")
     folder.units(UNITS_YML)
     return folder
+
+
+# ---------------------------------------------------------------- one Chromium for the session
+
+_CHROMIUM: dict = {}
+
+
+def shared_chromium(executable: str, args: list[str]):
+    """The session's one Chromium, started on first use.
+
+    Playwright's sync API cannot be started twice at once in one thread, so every
+    module's `browser` fixture hands out this browser instead of starting its own.
+    """
+    if "browser" not in _CHROMIUM:
+        from playwright.sync_api import sync_playwright
+
+        _CHROMIUM["playwright"] = sync_playwright().start()
+        _CHROMIUM["browser"] = _CHROMIUM["playwright"].chromium.launch(executable_path=executable, args=args)
+    return _CHROMIUM["browser"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_shared_chromium():
+    yield
+    if "browser" in _CHROMIUM:
+        _CHROMIUM.pop("browser").close()
+        _CHROMIUM.pop("playwright").stop()

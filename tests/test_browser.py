@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import axe_playwright_python
 import pytest
 import yaml
-from playwright.sync_api import sync_playwright
+from conftest import shared_chromium
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = "2025-11-01"
@@ -104,10 +104,8 @@ def server(demo_site: Path) -> Iterator[Server]:
 def browser() -> Iterator:
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"{CHROMIUM} not found: apt-get install chromium (or set DOTPHA_CHROMIUM)")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    # Shared with every module that imports this fixture: see conftest.shared_chromium.
+    yield shared_chromium(CHROMIUM, CHROMIUM_ARGS)
 
 
 @dataclass

@@ -6,6 +6,7 @@ page on demand, so memory stays flat however many registrations there are.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -19,6 +20,8 @@ from .listings import all_page, home_page, kind_pages, overdue_page, status_page
 from .obstacles import obstacles_page
 from .persons import person_pages
 from .registration import registration_pages
+from .submit import form_page
+from .reports import board_pages
 from .units import unit_pages
 from .view import PageSpec, SiteView, relative_url
 
@@ -38,6 +41,8 @@ def site_pages(view: SiteView) -> list[PageSpec]:
         *year_pages(view),
         *person_pages(view),
         *registration_pages(view),
+        form_page(view),
+        *board_pages(view),
     ]
 
 
@@ -71,5 +76,6 @@ def _markdown(text: str | None) -> Markup:
     return Markup(render_markdown(text)) if text else Markup("")
 
 
+@lru_cache(maxsize=None)  # a handful of fields, asked on every page
 def _label(field: str) -> str:
     return field_title(Registration, field) or field

@@ -4,24 +4,30 @@ from __future__ import annotations
 
 from ..derive import Flag
 from ..schema import Kind, Status
+from .dashboard import dashboard_of
 from .view import PageSpec, SiteView, kind_url, status_url, year_url
 
 
 def home_page(view: SiteView) -> PageSpec:
+    """The dashboard of the current year, with links to the other years' dashboards."""
     year = view.current_year
     entries = view.by_year.get(year, [])
     return PageSpec(
         url="",
         title="Tổng quan",
         template="home.html",
-        context={"year": year, "figures": view.figures(entries), "all_figures": view.figures(view.entries)},
+        context={"d": dashboard_of(view, entries, year), "years": view.content.years, "all_figures": view.figures(view.entries)},
         in_nav=True,
     )
 
 
 def all_page(view: SiteView) -> PageSpec:
+    """The registry: every registration as plain tables by year, which
+    registry.js turns into a filterable table fed by registry.json."""
     sections = [(f"Năm {year}", view.by_year[year]) for year in view.content.years]
-    return _list("dang-ky/", "Danh sách đăng ký", sections, in_nav=True)
+    page = _list("dang-ky/", "Danh sách đăng ký", sections, in_nav=True)
+    page.context["registry"] = "registry.json"  # generator/registry.py REGISTRY_PATH, next to this page
+    return page
 
 
 def status_pages(view: SiteView) -> list[PageSpec]:
@@ -44,9 +50,8 @@ def year_pages(view: SiteView) -> list[PageSpec]:
     pages = [_index("nam/", "Theo năm", [(f"Năm {y}", year_url(y), len(view.by_year[y])) for y in view.content.years])]
     for year in view.content.years:
         entries = view.by_year[year]
-        page = _list(year_url(year), f"Đăng ký năm {year}", [("", entries)])
-        page.context["figures"] = view.figures(entries)
-        pages.append(page)
+        context = {"d": dashboard_of(view, entries, year), "years": view.content.years, "entries": entries}
+        pages.append(PageSpec(url=year_url(year), title=f"Năm {year}", template="year.html", context=context))
     return pages
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..text import fold
+from .dashboard import status_chart_of
 from .view import PageSpec, SiteView, person_url
 
 
@@ -10,12 +12,20 @@ def person_pages(view: SiteView) -> list[PageSpec]:
     pages = [PageSpec(url="can-bo/", title="Theo cán bộ", template="persons.html", context={"people": people}, in_nav=True)]
     for key, entries in people:
         latest = entries[0].registration.registrant
+        chart, counts = status_chart_of(entries, f"Số đăng ký của {latest.name} theo trạng thái và loại, mọi năm")
         pages.append(
             PageSpec(
                 url=person_url(key),
                 title=latest.name,
                 template="person.html",
-                context={"registrant": latest, "sections": [("", entries)], "figures": view.figures(entries)},
+                context={
+                    "registrant": latest,
+                    "key": key,
+                    "sections": [("", entries)],
+                    "figures": view.figures(entries),
+                    "status_chart": chart,
+                    "status_kind": counts,
+                },
             )
         )
     return pages
@@ -23,7 +33,5 @@ def person_pages(view: SiteView) -> list[PageSpec]:
 
 def _sort_name(name: str) -> tuple[str, str]:
     """Vietnamese lists sort by given name (the last word), then the full name."""
-    from ..text import fold
-
     folded = fold(name)
     return (folded.rsplit(" ", 1)[-1], folded)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .dashboard import status_chart_of
 from .view import PageSpec, SiteView, unit_url
 
 
@@ -11,12 +12,19 @@ def unit_pages(view: SiteView) -> list[PageSpec]:
     for unit in view.content.units.values():
         entries = view.by_unit.get(unit.id, [])
         sections = [(f"Năm {y}", [e for e in entries if e.registration.year == y]) for y in view.content.years]
+        chart, counts = status_chart_of(entries, f"Số đăng ký của {unit.name} theo trạng thái và loại, mọi năm")
         pages.append(
             PageSpec(
                 url=unit_url(unit.id),
                 title=unit.name,
                 template="unit.html",
-                context={"unit": unit, "sections": [s for s in sections if s[1]], "figures": view.figures(entries)},
+                context={
+                    "unit": unit,
+                    "sections": [s for s in sections if s[1]],
+                    "figures": view.figures(entries),
+                    "status_chart": chart,
+                    "status_kind": counts,
+                },
             )
         )
     return pages

@@ -14,6 +14,8 @@ from typing import Any
 
 from ..content import Content, Entry
 from ..derive import Flag, days_overdue, figures_of, flags_of
+from ..history import History, load_history
+from ..profile import PublicContent
 from ..schema import Kind, Registrant, Status
 from ..text import slugify
 
@@ -54,6 +56,20 @@ def src_uri(url: str) -> str:
 
 def relative_url(target: str, current: str) -> str:
     """A link from the page at `current` to the page at `target`, both site-relative."""
+    if ".." in target or ".." in current or target.startswith("/") or current.startswith("/"):
+        return _relative_url_slow(target, current)
+    # Segment by segment, as posixpath.relpath does, without its abspath calls
+    # (each asks the OS for the working folder): list pages make many thousands of links.
+    to = [part for part in target.split("/") if part and part != "."]
+    here = [part for part in current.split("/") if part and part != "."]
+    common = 0
+    while common < min(len(to), len(here)) and to[common] == here[common]:
+        common += 1
+    path = "/".join([".."] * (len(here) - common) + to[common:])
+    return path + "/" if path else "./"
+
+
+def _relative_url_slow(target: str, current: str) -> str:
     start = current.rstrip("/") or "."
     path = posixpath.relpath(target.rstrip("/") or ".", start)
     return "./" if path == "." else path + "/"
@@ -77,6 +93,8 @@ class PageSpec:
 
 class SiteView:
     """The content as the templates see it, as of the content's date."""
+
+    province = ""  # the province's name for the Board's documents: the plugin's `province` option
 
     def __init__(self, content: Content):
         self.content = content
@@ -103,6 +121,22 @@ class SiteView:
 
     def with_flag(self, entries: list[Entry], flag: Flag) -> list[Entry]:
         return [e for e in entries if flag in self.flags(e)]
+
+    @cached_property
+    def history(self) -> History:
+        """Every registration's history from git, read once per build."""
+        if isinstance(self.content, PublicContent):  # old versions and commit messages may hold what is hidden
+            return History(withheld=True)
+        return load_history(self.content.root, self.as_of)
+
+    @cached_property
+    def by_id(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.entries}
+
+    @cached_property
+    def continued_by(self) -> dict[str, list[Entry]]:
+        """The registrations that carry each one over into a later year (`continues`)."""
+        return _grouped([e for e in self.entries if e.registration.continues], lambda e: e.registration.continues)
 
     @cached_property
     def by_unit(self) -> dict[str, list[Entry]]:

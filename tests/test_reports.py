@@ -1,0 +1,182 @@
+"""The Board's documents: the danh mục per year, the printable form, the downloads page,
+and the danh mục printed to PDF by Debian's Chromium (checked with poppler's pdfinfo/pdftotext)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.pages.reports import administrative_date, file_href, report_sections
+from generator.pages.view import SiteView
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = "2025-11-01"
+CHROMIUM = os.environ.get("DOTPHA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.DOTALL)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    site_dir = tmp_path_factory.mktemp("reports") / "site"
+    command = [sys.executable, "-m", "generator.cli", "build", "--as-of", AS_OF, "--site-dir", str(site_dir)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return site_dir
+
+
+def article(path: Path) -> str:
+    return _ARTICLE.search(path.read_text(encoding="utf-8")).group(1)
+
+
+# ---------------------------------------------------------------- pieces
+
+
+def test_administrative_date_puts_a_zero_before_small_days_and_january_february():
+    assert administrative_date("Sơn Hà", dt.date(2024, 2, 27), 2024) == "Sơn Hà, ngày 27 tháng 02 năm 2024"
+    assert administrative_date("Sơn Hà", dt.date(2025, 11, 1), 2025) == "Sơn Hà, ngày 01 tháng 11 năm 2025"
+    assert administrative_date("Sơn Hà", dt.date(2024, 3, 15), 2024) == "Sơn Hà, ngày 15 tháng 3 năm 2024"
+    assert administrative_date("", None, 2024) == "......, ngày ... tháng ... năm 2024"
+
+
+def test_file_links_are_relative_without_a_trailing_slash():
+    assert file_href("tai-ve/dang-ky-2024.csv", "danh-muc/2024/") == "../../tai-ve/dang-ky-2024.csv"
+    assert file_href("assets/print-report.css", "dang-ky/x/don/") == "../../../assets/print-report.css"
+
+
+def test_sections_group_by_evaluator_then_group_then_unit_and_number_rows(content):
+    content.registration(id="2024-stc-02", title="B", evaluator="bcs-ubnd-tinh")
+    content.registration()
+    content.registration(path="registrations/2024/huyen-uy-binh-son/2024-hubs-01.yml", id="2024-hubs-01",
+                         registrant={"name": "Lê C", "position": "Bí thư", "unit": "huyen-uy-binh-son"})  # fmt: skip
+    sections = report_sections(SiteView(loaded := content.load()), loaded.entries)
+    shape = [(ev.letter, ev.name, [(g.number, g.name, [(u.name, [(n, e.id) for n, e in u.rows]) for u in g.units]) for g in ev.groups]) for ev in sections]
+    assert shape == [
+        ("A", "Ban Thường vụ Tỉnh ủy", [
+            ("I", "Các sở, ban, ngành cấp tỉnh", [("Sở Tài chính", [(1, "2024-stc-01")])]),
+            ("II", "Các huyện ủy, thị ủy, thành ủy, đảng ủy trực thuộc Tỉnh ủy", [("Huyện ủy Bình Sơn", [(2, "2024-hubs-01")])]),
+        ]),
+        ("B", "Ban cán sự đảng UBND tỉnh", [("I", "Các sở, ban, ngành cấp tỉnh", [("Sở Tài chính", [(3, "2024-stc-02")])])]),
+    ]  # fmt: skip
+
+
+# ---------------------------------------------------------------- pages
+
+
+def test_danh_muc_page_is_an_administrative_document(site):
+    html = article(site / "danh-muc" / "2025" / "index.html")
+    assert "TỈNH ỦY SƠN HÀ" in html and "BAN TỔ CHỨC" in html and "ĐẢNG CỘNG SẢN VIỆT NAM" in html
+    assert "Sơn Hà, ngày 01 tháng 11 năm 2025" in html
+    assert "DANH MỤC" in html and "năm 2025" in html
+    assert '<link rel="stylesheet" href="../../assets/print-report.css">' in html
+    numbers = [int(n) for n in re.findall(r'<tr><td class="dp-n">(\d+)</td>', html)]
+    demo_2025 = len(list((ROOT / "content" / "registrations" / "2025").rglob("*.yml")))
+    assert numbers == list(range(1, demo_2025 + 1))
+    assert html.index("A. Cán bộ do Ban Thường vụ Tỉnh ủy đánh giá") < html.index("I. Các cơ quan chuyên trách")
+    for extension in ("xlsx", "csv", "json"):
+        assert f'href="../../tai-ve/dang-ky-2025.{extension}"' in html
+
+
+def test_danh_muc_index_and_downloads_are_in_the_navigation(site):
+    home = (site / "index.html").read_text(encoding="utf-8")
+    nav = home[home.index('<nav class="md-nav md-nav--primary"') : home.index("</nav>", home.index("md-nav--primary"))]
+    assert "Danh mục (bản in)" in nav and "Tải về" in nav
+    assert "danh-muc/2025" not in nav and "/don/" not in nav
+    assert 'href="../2024/"' not in article(site / "danh-muc" / "index.html")
+    assert 'href="2025/"' in article(site / "danh-muc" / "index.html")
+
+
+def test_only_the_board_documents_link_the_print_stylesheet(site):
+    assert "print-report.css" not in (site / "dang-ky" / "2024-stc-01" / "index.html").read_text(encoding="utf-8")
+    assert (site / "assets" / "print-report.css").is_file()
+
+
+def test_form_page_reproduces_the_official_form(site):
+    html = article(site / "dang-ky" / "2024-stc-01" / "don" / "index.html")
+    for text in ("ĐƠN ĐĂNG KÝ", "Kính gửi: Ban Thường vụ Tỉnh ủy", "Họ và tên: <strong>Trần Thị Bích Ngọc</strong>",
+                 "Đơn vị công tác: Sở Tài chính", "Chức vụ: Giám đốc Sở", "SỞ TÀI CHÍNH",
+                 "I. Đăng ký những việc khó, phức tạp", "5. Đề xuất cấp trên chỉ đạo, hỗ trợ thực hiện",
+                 "Người đăng ký", "(ký, ghi rõ họ, tên)", "Sơn Hà, ngày 12 tháng 3 năm 2024"):  # fmt: skip
+        assert text in html, text
+    part_two = article(site / "dang-ky" / "2025-skhcn-01" / "don" / "index.html")
+    assert "II. Đăng ký những việc làm mới có tính đột phá" in part_two
+    assert "2. Dự báo những khó khăn, vướng mắc khi triển khai thực hiện" in part_two
+
+
+def test_registration_page_links_its_form_and_the_form_is_not_searchable(site):
+    assert 'href="don/">In đơn đăng ký</a>' in article(site / "dang-ky" / "2024-stc-01" / "index.html")
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert '"location":"dang-ky/2024-stc-01/don/' not in index.replace(" ", "")
+    assert '"location":"dang-ky/2024-stc-01/"' in index.replace(" ", "")
+
+
+def test_downloads_page_links_every_file(site):
+    html = article(site / "tai-ve" / "index.html")
+    for name in ("dang-ky-tat-ca", "dang-ky-2024", "dang-ky-2025"):
+        for extension in ("xlsx", "csv", "json"):
+            assert f'href="{name}.{extension}"' in html
+            assert (site / "tai-ve" / f"{name}.{extension}").is_file()
+
+
+# ---------------------------------------------------------------- printed by Chromium
+
+
+PRINT_SCRIPT = """
+import sys
+from playwright.sync_api import sync_playwright
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path=sys.argv[1], args=sys.argv[4:])
+    page = browser.new_page()
+    page.goto(sys.argv[2])
+    page.pdf(path=sys.argv[3], prefer_css_page_size=True)
+    browser.close()
+"""
+
+
+def print_pdf(page_file: Path, pdf: Path) -> None:
+    """Chromium's print to PDF, in a child process: other test modules keep a Playwright
+    session open in this one, and the sync API allows only one per thread."""
+    command = [sys.executable, "-c", PRINT_SCRIPT, CHROMIUM, page_file.as_uri(), str(pdf), *CHROMIUM_ARGS]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+
+
+def pdf_pages(pdf: Path) -> list[tuple[float, float]]:
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)]
+
+
+def pdf_text(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return text.split("\f")
+
+
+def test_danh_muc_prints_on_a4_landscape_with_repeated_headers_and_page_numbers(site, tmp_path):
+    pdf = tmp_path / "danh-muc.pdf"
+    print_pdf(site / "danh-muc" / "2025" / "index.html", pdf)
+    sizes = pdf_pages(pdf)
+    assert len(sizes) >= 2  # the demo year fills more than one sheet: headers must repeat
+    assert all(abs(w - 841.9) < 1 and abs(h - 595.0) < 1 for w, h in sizes), sizes  # A4 landscape, no blank first sheet
+    pages = [p for p in pdf_text(pdf) if p.strip()]
+    assert "TỈNH ỦY SƠN HÀ" in pages[0] and "ĐẢNG CỘNG SẢN VIỆT NAM" in pages[0] and "DANH MỤC" in pages[0]
+    assert "Số liệu tính đến ngày" not in pages[0].split("DANH MỤC")[0]  # the site's banner is not printed
+    for number, text in enumerate(pages, start=1):
+        assert f"Trang {number}/{len(sizes)}" in text
+        assert "STT" in text and "Tên công việc đăng ký" in text  # the table header on every sheet
+    assert "Huỳnh Thị" in pages[0]
+
+
+def test_form_prints_on_a4_portrait(site, tmp_path):
+    pdf = tmp_path / "don.pdf"
+    print_pdf(site / "dang-ky" / "2024-stc-01" / "don" / "index.html", pdf)
+    sizes = pdf_pages(pdf)
+    assert sizes and all(abs(w - 595.0) < 1 and abs(h - 841.9) < 1 for w, h in sizes), sizes
+    text = "".join(pdf_text(pdf))
+    assert "ĐƠN ĐĂNG KÝ" in text and "Người đăng ký" in text and "Trần Thị Bích Ngọc" in text
+    assert "Trở lại trang đăng ký" not in text  # screen-only links are not printed

@@ -34,6 +34,7 @@ from .atomic import replaced_on_success
 from .content import load_content
 from .gitrepo import GitError, run_git
 from .load import display_path
+from .versions import VERSIONS_FILE, versions_json
 from .plugin import ENV_AS_OF, ENV_CONTENT, ENV_LANG, ENV_LAST_YEAR, ENV_PROFILE
 from .problems import ContentError
 from .text import vn_date
@@ -41,12 +42,10 @@ from .text import vn_date
 ARCHIVE_DIR = "archive"
 SITE_DIR = "site"
 RECORD_FILE = "snapshot.json"
-VERSIONS_FILE = "versions.json"
 RECORD_FORMAT = 1
 # Material links each version at `../<version>/` from the version's root. The live
 # site is the root itself, one level above the years: "." resolves to it from
 # the root and from /YEAR/ alike.
-LIVE_VERSION = {"version": ".", "title": "Hiện tại", "aliases": []}
 # MkDocs writes 404.html with links from the server's root (/assets/...): inside
 # /YEAR/ they would point at the live site, and servers use the root's 404 anyway.
 NOT_ARCHIVED = ("404.html",)
@@ -229,22 +228,16 @@ def publish_archives(repo_root: Path, site_dir: Path, profile: str | None = None
     for snapshot in snapshots:
         if snapshot not in published:
             print(f"dotpha: bỏ qua bản lưu trữ năm {snapshot.year} (bản {snapshot.record().get('profile')}, trang đang dựng là bản {profile}).", file=sys.stderr)
-    taken = [name for name in [str(s.year) for s in published] + [VERSIONS_FILE] if (site_dir / name).exists()]
+    taken = [name for name in [str(s.year) for s in published] if (site_dir / name).exists()]
     if taken:
         raise ArchiveError(
             "trang hiện tại đã có " + ", ".join(f"/{name}" for name in taken)
-            + ", trùng chỗ của bản lưu trữ năm hoặc versions.json; đổi tên trang trong content/pages"
+            + ", trùng chỗ của bản lưu trữ năm; đổi tên trang trong content/pages"
         )
     for snapshot in published:
         shutil.copytree(snapshot.site, site_dir / str(snapshot.year), copy_function=shutil.copyfile)
     (site_dir / VERSIONS_FILE).write_bytes(versions_json([s.year for s in published]))
     return [s.year for s in published]
-
-
-def versions_json(years: list[int]) -> bytes:
-    """Material's list of versions: the live site first (the root's default), then each year."""
-    versions = [LIVE_VERSION] + [{"version": str(y), "title": f"Năm {y} (lưu trữ)", "aliases": []} for y in years]
-    return (json.dumps(versions, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 # ---------------------------------------------------------------- the command

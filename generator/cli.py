@@ -95,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `dotpha diff ... | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as error:  # a bug in dotpha, not in the content: say so, briefly
         if os.environ.get("DOTPHA_DEBUG"):
             raise

@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .asof import resolve_as_of
 from .content import load_content
+from .versions import VERSIONS_FILE, versions_json
 from .files import site_files
 from .pages import PageRenderer, PageSpec
 from .problems import ContentError, Problem
@@ -94,6 +95,9 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
                 problems.append(Problem.at(extra.path, (1, 1), "", "same_url", url=extra.path, other=extra.path))
                 continue
             files.append(File.generated(config, extra.path, content=extra.content))
+        if config.extra.get("version") and not config.extra.get("dotpha_archive"):
+            # Material's year selector fetches it from every page; `dotpha build` adds the archived years.
+            files.append(File.generated(config, VERSIONS_FILE, content=versions_json([])))
         if problems:
             raise PluginError(ContentError(problems).report())
         return files

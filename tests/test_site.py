@@ -154,3 +154,13 @@ def test_golden_pages(site, name):
     if os.environ.get("DOTPHA_UPDATE_GOLDEN"):
         golden.write_text(produced, encoding="utf-8")
     assert produced == golden.read_text(encoding="utf-8"), f"{name} differs; see the module docstring to regenerate"
+
+
+def test_the_year_selector_finds_its_list_even_without_archives(tmp_path):
+    """Material fetches versions.json from every page; plain `mkdocs build` must ship it too."""
+    env = {**os.environ, "DOTPHA_AS_OF": AS_OF}
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", "site_config.yml", "-d", str(tmp_path / "out")],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    assert json.loads((tmp_path / "out" / "versions.json").read_text(encoding="utf-8")) == [
+        {"version": ".", "title": "Hiện tại", "aliases": []}
+    ]

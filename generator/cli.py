@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return getattr(commands, f"run_{args.command}")(args)
-    except AsOfError as error:
+    except (AsOfError, commands.UsageError) as error:
         print(f"dotpha: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -35,11 +35,8 @@ class UsageError(Exception):
 
 
 def run_validate(args: Namespace) -> int:
-    try:
-        content_dir, _ = _locate(args)
-        as_of = resolve_as_of(args.as_of)
-    except UsageError as error:
-        return _usage(error)
+    content_dir, _ = _locate(args)
+    as_of = resolve_as_of(args.as_of)
     try:
         content = load_content(content_dir, as_of)
     except ContentError as error:
@@ -109,11 +106,8 @@ def run_headers(args: Namespace) -> int:
 
 
 def run_new(args: Namespace) -> int:
-    try:
-        content_dir, _ = _locate(args)
-        as_of = resolve_as_of(args.as_of)
-    except UsageError as error:
-        return _usage(error)
+    content_dir, _ = _locate(args)
+    as_of = resolve_as_of(args.as_of)
     return create_registration(args, content_dir, as_of)
 
 
@@ -188,10 +182,7 @@ def _part_rule(kind: Kind) -> dict:
 def run_snapshot(args: Namespace) -> int:
     from .archive import snapshot_command
 
-    try:
-        content_dir, config_file = _locate(args)
-    except UsageError as error:
-        return _usage(error)
+    content_dir, config_file = _locate(args)
     _show_mkdocs_log()
     return snapshot_command(args, config_file, content_dir)
 
@@ -199,22 +190,16 @@ def run_snapshot(args: Namespace) -> int:
 def run_import(args: Namespace) -> int:
     from .importer import import_file
 
-    try:
-        content_dir, _ = _locate(args)
-        as_of = resolve_as_of(args.as_of)
-    except UsageError as error:
-        return _usage(error)
+    content_dir, _ = _locate(args)
+    as_of = resolve_as_of(args.as_of)
     return import_file(args, content_dir, as_of)
 
 
 def run_rollover(args: Namespace) -> int:
     from .rollover import rollover_command
 
-    try:
-        content_dir, _ = _locate(args)
-        as_of = resolve_as_of(args.as_of)
-    except UsageError as error:
-        return _usage(error)
+    content_dir, _ = _locate(args)
+    as_of = resolve_as_of(args.as_of)
     return rollover_command(args, content_dir, as_of)
 
 
@@ -223,11 +208,8 @@ def run_rollover(args: Namespace) -> int:
 
 def _prepare_site(args: Namespace) -> tuple[Path, Content, dict[str, str]] | int:
     """Validate content; return the config file, the content and the plugin's environment."""
-    try:
-        content_dir, config_file = _locate(args)
-        as_of = resolve_as_of(args.as_of)
-    except UsageError as error:
-        return _usage(error)
+    content_dir, config_file = _locate(args)
+    as_of = resolve_as_of(args.as_of)
     try:
         content = load_content(content_dir, as_of)
     except ContentError as error:

@@ -118,7 +118,7 @@ def _registration_documents(root: Path, last_year: int | None = None) -> tuple[l
         if problem:
             problems.append(problem)
             continue
-        document, found = REGISTRATION_FILES.load(path)
+        document, found = REGISTRATION_FILES.load(path, shown)
         problems += found
         if document is not None:
             documents.append((relative, document))

@@ -12,8 +12,8 @@ times, leaves no window in which an edit could go unseen.
 Only files that were valid are kept, and only their Registration and digest (a
 parsed document with its positions costs about 20 KB; 20,000 of them would not
 fit the memory budget).  The rules that look across files still run on every
-load; when one of them needs a position in a kept file, `KnownDocument` parses
-the text it was given, which happens only for the files it reports or inspects.
+load; when one of them needs a position in a valid file, `KnownDocument` reads
+and parses it again, which happens only for the files it reports or inspects.
 
 This relies on `validate_registration` depending on nothing but the document,
 its place, units.yml and the "as of" date.
@@ -38,20 +38,30 @@ def _digest(text: str) -> bytes:
 
 
 class KnownDocument(Document):
-    """A document whose text was valid before: parsed only if a position is asked for."""
+    """A document that parsed without a problem, holding its data until it is
+    checked and no positions: those (and, once checked, the data) are read again
+    from its file only if a rule asks for them.  20,000 parsed documents with
+    their positions would take about 400 MB while the content loads."""
 
-    def __init__(self, shown: str, text: str, file: str, digest: bytes):
+    def __init__(self, shown: str, file: str, digest: bytes, data: Any = None):
         self.path = shown
-        self.text = text
         self.file = file
         self.digest = digest
+        if data is not None:
+            self.data = data
+
+    def forget(self) -> None:
+        for name in ("data", "marks", "key_marks"):
+            self.__dict__.pop(name, None)
 
     def __getattr__(self, name: str) -> Any:
-        # Called only for attributes not set yet: data, marks, key_marks.
+        # Called only for attributes not set: data, marks, key_marks.
         if name not in ("data", "marks", "key_marks"):
             raise AttributeError(name)
-        document, _ = parse_document(self.text, self.path)
-        self.data, self.marks, self.key_marks = document.data, document.marks, document.key_marks
+        text, _ = read_text(Path(self.file), self.path)
+        document = parse_document(text, self.path)[0] if text is not None else None
+        loaded = document or Document(self.path, {})  # changed into something unreadable since: no positions
+        self.data, self.marks, self.key_marks = loaded.data, loaded.marks, loaded.key_marks
         return getattr(self, name)
 
 
@@ -63,36 +73,36 @@ class RegistrationFiles:
         self._units: UnitsFile | None = None
         self._units_generation = 0
 
-    def load(self, path: Path) -> tuple[Document | None, list[Problem]]:
-        """What load.load_document gives, or a KnownDocument if the text is one found valid before."""
-        shown = display_path(path)
+    def load(self, path: Path, shown: str | None = None) -> tuple[Document | None, list[Problem]]:
+        """What load.load_document gives; a document that parsed cleanly as a KnownDocument.
+        `shown` is display_path(path), when the caller has it already."""
+        shown = shown or display_path(path)
         text, problems = read_text(path, shown)
         if text is None:
             return None, problems
         file, digest = os.path.abspath(path), _digest(text)
         kept = self._valid.get(file)
         if kept is not None and kept[0] == digest:
-            return KnownDocument(shown, text, file, digest), []
+            return KnownDocument(shown, file, digest), []
         document, problems = parse_document(text, shown)
-        if document is not None and not problems:  # a duplicate key comes with a document: not valid
-            document.file_digest = (file, digest)
-        return document, problems
+        if document is None or problems:  # a duplicate key comes with a document: never kept
+            return document, problems
+        return KnownDocument(shown, file, digest, document.data), []
 
     def validate(
         self, document: Document, where: RegistrationPath | None, units: UnitsFile, as_of: dt.date
     ) -> tuple[Registration | None, list[Problem]]:
         """validate_registration, answered from the kept registration when nothing it depends on changed."""
+        if not isinstance(document, KnownDocument):
+            return validate_registration(document, where, units, as_of)
         context = (self._units_key(units), as_of, where)
-        if isinstance(document, KnownDocument):
-            digest, kept_context, registration = self._valid[document.file]
-            if kept_context == context and digest == document.digest:
-                return registration, []
-            file, digest = document.file, document.digest
-        else:
-            file, digest = getattr(document, "file_digest", (None, None))
+        kept = self._valid.get(document.file)
+        if kept is not None and kept[0] == document.digest and kept[1] == context:
+            return kept[2], []
         registration, problems = validate_registration(document, where, units, as_of)
-        if registration is not None and not problems and file is not None:
-            self._valid[file] = (digest, context, registration)
+        if registration is not None and not problems:
+            self._valid[document.file] = (document.digest, context, registration)
+            document.forget()
         return registration, problems
 
     def _units_key(self, units: UnitsFile) -> int:

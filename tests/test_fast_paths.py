@@ -87,12 +87,17 @@ def test_a_known_document_gives_positions_when_asked(tmp_path):
     path = tmp_path / "registrations" / "2024" / "so-tai-chinh" / "x.yml"
     path.parent.mkdir(parents=True)
     path.write_text("id: x\ntitle: T\n", encoding="utf-8")
-    files = RegistrationFiles()
-    document, _ = files.load(path)
-    files._valid[str(path)] = (document.file_digest[1], (), None)  # as if found valid before
-    known, problems = files.load(path)
-    assert isinstance(known, KnownDocument) and problems == []
-    assert known.mark(("title",)) == (2, 8) and known.data == {"id": "x", "title": "T"}
+    document, problems = RegistrationFiles().load(path)
+    assert isinstance(document, KnownDocument) and problems == []
+    document.forget()  # as after it was found valid: nothing but where it came from
+    assert document.mark(("title",)) == (2, 8) and document.data == {"id": "x", "title": "T"}
+
+
+def test_a_file_with_a_duplicate_key_is_never_kept(tmp_path):
+    path = tmp_path / "x.yml"
+    path.write_text("id: x\nid: y\n", encoding="utf-8")
+    document, problems = RegistrationFiles().load(path)
+    assert not isinstance(document, KnownDocument) and len(problems) == 1
 
 
 # ---------------------------------------------------------------- text

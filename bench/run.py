@@ -160,7 +160,7 @@ def measure_size(n: int, work: Path, args) -> dict:
         print(f"N = {n}: engine floor…", file=sys.stderr, flush=True)
         result["floor"] = repeated([PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config_file), "-d", str(floor_site)], args.repeat, env)
         result["floor"]["output_mb"] = tree_size(floor_site) / 2**20
-        result["floor"]["page_bytes"] = _size(floor_site / "dang-ky" / sample_id / "index.html")
+        result["floor"]["page_bytes"] = _size(floor_site / "dang-ky" / sample_id / "index.html") if sample_id else 0
         result["build_over_floor"] = result["build"]["median_s"] / result["floor"]["median_s"]
         result["build_over_floor_cpu"] = result["build"]["cpu_median_s"] / result["floor"]["cpu_median_s"]
     result["build"]["per_registration_ms"] = 1000 * result["build"]["median_s"] / max(n, 1)
@@ -168,7 +168,7 @@ def measure_size(n: int, work: Path, args) -> dict:
     result["validate_share_of_build_cpu"] = result["validate"]["cpu_median_s"] / result["build"]["cpu_median_s"]
     result["output_mb"] = tree_size(site) / 2**20
     result["sample_id"] = sample_id
-    result["page_bytes"] = _size(site / "dang-ky" / sample_id / "index.html")
+    result["page_bytes"] = _size(site / "dang-ky" / sample_id / "index.html") if sample_id else 0  # N = 0: no such page
     result["search_index_mb"] = _size(site / "search" / "search_index.json") / 2**20
     return result
 

@@ -33,6 +33,7 @@ Changed keys keep their line; new keys follow `status`, before the tail.
 from __future__ import annotations
 
 import copy
+import shutil
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -212,3 +213,13 @@ def _close_shared_chromium():
     if "browser" in _CHROMIUM:
         _CHROMIUM.pop("browser").close()
         _CHROMIUM.pop("playwright").stop()
+
+
+@pytest.fixture
+def site_content(content):
+    """`content` with the repository's config and theme beside it and one free page: a buildable project."""
+    repo = Path(__file__).resolve().parent.parent
+    shutil.copy(repo / "site_config.yml", content.root.parent / "site_config.yml")
+    shutil.copytree(repo / "theme", content.root.parent / "theme")
+    content.write("pages/gioi-thieu.md", "# Giới thiệu\n\nTrang thử.\n")
+    return content

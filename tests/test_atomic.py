@@ -6,7 +6,6 @@ under --strict, a broken theme template), after MkDocs has started writing.
 
 from __future__ import annotations
 
-import shutil
 import stat
 from pathlib import Path
 
@@ -27,10 +26,8 @@ def _no_plugin_environment(monkeypatch):
 
 
 @pytest.fixture
-def project(content):
-    shutil.copy(ROOT / "site_config.yml", content.root.parent / "site_config.yml")
-    shutil.copytree(ROOT / "theme", content.root.parent / "theme")
-    content.write("pages/gioi-thieu.md", "# Giới thiệu\n\nTrang thử.\n")
+def project(site_content):
+    content = site_content
     content.registration()
     return content.root.parent
 

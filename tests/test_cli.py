@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -38,11 +37,9 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def project(content):
+def project(site_content):
+    content = site_content
     """The content folder with a config and theme beside it, as in the repository."""
-    shutil.copy(ROOT / "site_config.yml", content.root.parent / "site_config.yml")
-    shutil.copytree(ROOT / "theme", content.root.parent / "theme")
-    content.write("pages/gioi-thieu.md", "# Giới thiệu\n\nTrang thử.\n")
     return content
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -114,10 +113,8 @@ def build(project: Path, site: Path, *extra: str) -> None:
 
 
 @pytest.fixture
-def project(content):
-    shutil.copy(ROOT / "site_config.yml", content.root.parent / "site_config.yml")
-    shutil.copytree(ROOT / "theme", content.root.parent / "theme")
-    content.write("pages/gioi-thieu.md", "# Giới thiệu\n\nTrang thử.\n")
+def project(site_content):
+    content = site_content
     content.registration()
     content.registration(PUBLIC_WITH_HIDDEN)
     content.registration(INTERNAL_PART_I)

@@ -47,7 +47,7 @@ VECTORS = [
     f"[link](javascript:{PWN})",
     f"[case](JaVaScRiPt:{PWN})",
     f"[spaced]( javascript:{PWN} )",
-    f"[data](data:text/html;base64,PHNjcmlwdD53aW5kb3cuX19wd25lZD0xPC9zY3JpcHQ+)",
+    "[data](data:text/html;base64,PHNjcmlwdD53aW5kb3cuX19wd25lZD0xPC9zY3JpcHQ+)",
     f"![image](javascript:{PWN})",
     "![remote](https://evil.example/x.png)",
     f"<a href=\"javascript:{PWN}\">a</a>",

@@ -3,7 +3,7 @@
 Everything is made from the `Content` handed in (never by reading files
 again), so a build that leaves registrations out (a public build) exports
 only what it shows.  The bytes depend only on the content and its "as of"
-date: the XLSX, a zip, gets fixed timestamps.
+date: the XLSX, a zip, gets fixed timestamps (generator/xlsx.py).
 
 The spreadsheet columns are `COLUMNS`; `dotpha import` reads the same headers
 back, so an exported XLSX imports to the same data.
@@ -11,13 +11,10 @@ back, so an exported XLSX imports to the same data.
 
 from __future__ import annotations
 
-import copy
 import csv
 import datetime as dt
 import io
 import json
-import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,13 +22,11 @@ from typing import Any
 from .content import Content, Entry
 from .derive import flags_of
 from .schema import Kind, PlannedDate, Registration, field_title
+from .xlsx import Sheet, workbook_bytes
 
 EXPORT_FORMAT = "dotpha-export"
 EXPORT_VERSION = 1
 DOWNLOADS_DIR = "tai-ve"
-DATE_FORMAT = "dd/mm/yyyy"
-MONTH_FORMAT = "mm/yyyy"
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 
 
 @dataclass(frozen=True)
@@ -133,79 +128,16 @@ def csv_bytes(content: Content, entries: list[Entry]) -> bytes:
 
 def xlsx_bytes(content: Content, entries: list[Entry]) -> bytes:
     """One sheet per kind (Phần I, Phần II): bold header, frozen first row, filter, real dates."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for kind in Kind:
-        chosen = [e for e in ordered(entries) if e.registration.kind is kind]
-        _fill_sheet(workbook.create_sheet(sheet_title(kind)), content, chosen)
-    moment = dt.datetime.combine(content.as_of, dt.time())
-    workbook.properties.created = workbook.properties.modified = moment
-    workbook.properties.creator = "dotpha"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _fixed_zip(buffer.getvalue(), moment.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    headers, widths = [c.header for c in COLUMNS], [c.width for c in COLUMNS]
+    sheets = [
+        Sheet(sheet_title(kind), headers, widths, export_rows(content, [e for e in ordered(entries) if e.registration.kind is kind]))
+        for kind in Kind
+    ]
+    return workbook_bytes(sheets, dt.datetime.combine(content.as_of, dt.time()), creator="dotpha")
 
 
 def sheet_title(kind: Kind) -> str:
     return f"Phần {kind.part} - {kind.short_label}"  # at most 31 characters, no ':' or '/'
-
-
-def _fill_sheet(sheet, content: Content, entries: list[Entry]) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDE4EE")
-    header_alignment = Alignment(wrap_text=True, vertical="center")
-    for col, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(1, col, column.header)
-        cell.font, cell.fill, cell.alignment = header_font, header_fill, header_alignment
-        sheet.column_dimensions[get_column_letter(col)].width = column.width
-    styles = _body_styles(sheet)
-    for row_number, row in enumerate(export_rows(content, entries), start=2):
-        for col, value in enumerate(row, start=1):
-            if value is None:
-                continue
-            cell = sheet.cell(row_number, col, value)
-            kind = (MONTH_FORMAT if getattr(value, "month_only", False) else DATE_FORMAT) if isinstance(value, dt.date) else None
-            # Copying a registered style is openpyxl's own idiom (copy_worksheet); setting
-            # alignment cell by cell costs ~2 ms a row in style lookups.
-            cell._style = copy.copy(styles[kind])
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(entries) + 1}"
-
-
-def _body_styles(sheet) -> dict:
-    """The three styles of body cells (text, date, month), registered once in the workbook."""
-    from openpyxl.cell.cell import Cell
-    from openpyxl.styles import Alignment
-
-    styles = {}
-    for kind in (None, DATE_FORMAT, MONTH_FORMAT):
-        prototype = Cell(sheet)
-        prototype.alignment = Alignment(wrap_text=True, vertical="top")
-        if kind:
-            prototype.number_format = kind
-        styles[kind] = prototype._style
-    return styles
-
-
-def _fixed_zip(data: bytes, moment: str) -> bytes:
-    """The same zip with every entry dated 1980-01-01 and the document's "modified" time
-    (which openpyxl sets to the clock when saving) set to `moment`: equal input, equal bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            body = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", lambda m: m.group(1) + moment.encode(), body)
-            target.writestr(fixed, body)
-    return out.getvalue()
 
 
 # ---------------------------------------------------------------- JSON

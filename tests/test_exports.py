@@ -141,3 +141,19 @@ def test_exported_xlsx_updates_nothing_when_imported_over_its_own_content(tmp_pa
     assert "Đã tạo 0 tệp, cập nhật 0 tệp, 20 đăng ký không đổi." in capsys.readouterr().out
     assert all(p.read_bytes() == (ROOT / "content" / p.relative_to(copy)).read_bytes() for p in copy.rglob("*.yml"))
 
+
+
+def test_the_xlsx_writer_keeps_text_numbers_and_dates_as_excel_reads_them():
+    from generator.schema import PlannedDate
+    from generator.xlsx import Sheet, column_letter, workbook_bytes
+
+    assert [column_letter(n) for n in (1, 26, 27, 52, 703)] == ["A", "Z", "AA", "AZ", "AAA"]
+    rows = [["<b>&\"x\"</b>\x07", 3, 2.5, dt.date(2024, 3, 15), PlannedDate.of(dt.date(2025, 6, 30), month_only=True), "  hai dòng\nở đây "]]
+    data = workbook_bytes([Sheet("Phần I - Việc khó", ["A", "B", "C", "D", "E", "F"], [10] * 6, rows)], dt.datetime(2025, 1, 2), "dotpha")
+    sheet = load_workbook(io.BytesIO(data))["Phần I - Việc khó"]
+    values = [cell.value for cell in sheet[2]]
+    assert values[:5] == ['<b>&"x"</b>', 3, 2.5, dt.datetime(2024, 3, 15), dt.datetime(2025, 6, 30)]  # escaped, not interpreted; control character dropped
+    assert values[5] == "  hai dòng\nở đây "  # spaces and line breaks kept
+    assert sheet["D2"].number_format == "dd/mm/yyyy" and sheet["E2"].number_format == "mm/yyyy" and sheet["A1"].font.bold and sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:F2" and sheet.column_dimensions["C"].width == 10
+    assert data == workbook_bytes([Sheet("Phần I - Việc khó", ["A", "B", "C", "D", "E", "F"], [10] * 6, rows)], dt.datetime(2025, 1, 2), "dotpha")

@@ -7,7 +7,7 @@ import json
 
 from generator.files import site_files
 from generator.pages import PageRenderer
-from generator.pages.listings import all_page
+from generator.pages.listings import all_pages
 from generator.pages.view import SiteView
 from generator.registry import COLUMNS, REGISTRY_PATH, registry_data, registry_json
 
@@ -39,7 +39,7 @@ def test_the_file_is_a_site_file_next_to_the_registry_page(content):
     files = {f.path: f.content for f in site_files(view)}
     assert files[REGISTRY_PATH] == registry_json(view)
     assert REGISTRY_PATH == "dang-ky/registry.json"
-    body = PageRenderer(view.content).render(all_page(view))
+    body = PageRenderer(view.content).render(all_pages(view)[0])
     assert 'data-registry="registry.json"' in body  # relative to dang-ky/
     assert 'class="dp-registry-static"' in body and "2024-hubs-01" in body  # the plain table stays
 

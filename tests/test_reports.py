@@ -47,7 +47,7 @@ def test_administrative_date_puts_a_zero_before_small_days_and_january_february(
 
 def test_file_links_are_relative_without_a_trailing_slash():
     assert file_href("tai-ve/dang-ky-2024.csv", "danh-muc/2024/") == "../../tai-ve/dang-ky-2024.csv"
-    assert file_href("assets/print-report.css", "dang-ky/x/don/") == "../../../assets/print-report.css"
+    assert file_href("assets/print-report.css", "danh-muc/2025/") == "../../assets/print-report.css"
 
 
 def test_sections_group_by_evaluator_then_group_then_unit_and_number_rows(content):
@@ -97,23 +97,22 @@ def test_only_the_board_documents_link_the_print_stylesheet(site):
     assert (site / "assets" / "print-report.css").is_file()
 
 
-def test_form_page_reproduces_the_official_form(site):
-    html = article(site / "dang-ky" / "2024-stc-01" / "don" / "index.html")
+def test_registration_page_carries_the_official_form(site):
+    html = article(site / "dang-ky" / "2024-stc-01" / "index.html")
     for text in ("ĐƠN ĐĂNG KÝ", "Kính gửi: Ban Thường vụ Tỉnh ủy", "Họ và tên: <strong>Trần Thị Bích Ngọc</strong>",
                  "Đơn vị công tác: Sở Tài chính", "Chức vụ: Giám đốc Sở", "SỞ TÀI CHÍNH",
                  "I. Đăng ký những việc khó, phức tạp", "5. Đề xuất cấp trên chỉ đạo, hỗ trợ thực hiện",
                  "Người đăng ký", "(ký, ghi rõ họ, tên)", "Sơn Hà, ngày 12 tháng 3 năm 2024"):  # fmt: skip
         assert text in html, text
-    part_two = article(site / "dang-ky" / "2025-skhcn-01" / "don" / "index.html")
+    part_two = article(site / "dang-ky" / "2025-skhcn-01" / "index.html")
     assert "II. Đăng ký những việc làm mới có tính đột phá" in part_two
     assert "2. Dự báo những khó khăn, vướng mắc khi triển khai thực hiện" in part_two
 
 
-def test_registration_page_links_its_form_and_the_form_is_not_searchable(site):
-    assert 'href="don/">In đơn đăng ký</a>' in article(site / "dang-ky" / "2024-stc-01" / "index.html")
-    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert '"location":"dang-ky/2024-stc-01/don/' not in index.replace(" ", "")
-    assert '"location":"dang-ky/2024-stc-01/"' in index.replace(" ", "")
+def test_registration_page_links_its_form_and_no_form_page_is_built(site):
+    html = article(site / "dang-ky" / "2024-stc-01" / "index.html")
+    assert '<a href="#don">In đơn đăng ký</a>' in html and '<div id="don" class="dp-form-head">' in html
+    assert not list(site.glob("dang-ky/*/don"))  # one page per registration, not two
 
 
 def test_downloads_page_links_every_file(site):
@@ -139,10 +138,10 @@ with sync_playwright() as playwright:
 """
 
 
-def print_pdf(page_file: Path, pdf: Path) -> None:
+def print_pdf(page_file: Path, pdf: Path, fragment: str = "") -> None:
     """Chromium's print to PDF, in a child process: other test modules keep a Playwright
     session open in this one, and the sync API allows only one per thread."""
-    command = [sys.executable, "-c", PRINT_SCRIPT, CHROMIUM, page_file.as_uri(), str(pdf), *CHROMIUM_ARGS]
+    command = [sys.executable, "-c", PRINT_SCRIPT, CHROMIUM, page_file.as_uri() + fragment, str(pdf), *CHROMIUM_ARGS]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
 
@@ -174,9 +173,19 @@ def test_danh_muc_prints_on_a4_landscape_with_repeated_headers_and_page_numbers(
 
 def test_form_prints_on_a4_portrait(site, tmp_path):
     pdf = tmp_path / "don.pdf"
-    print_pdf(site / "dang-ky" / "2024-stc-01" / "don" / "index.html", pdf)
+    print_pdf(site / "dang-ky" / "2024-stc-01" / "index.html", pdf, fragment="#don")
     sizes = pdf_pages(pdf)
     assert sizes and all(abs(w - 595.0) < 1 and abs(h - 841.9) < 1 for w, h in sizes), sizes
     text = "".join(pdf_text(pdf))
     assert "ĐƠN ĐĂNG KÝ" in text and "Người đăng ký" in text and "Trần Thị Bích Ngọc" in text
     assert "Trở lại trang đăng ký" not in text  # screen-only links are not printed
+    assert "Tiến độ thực hiện" not in text and "Lịch sử thay đổi" not in text  # the site's own parts are not on the form
+    assert "Số liệu tính đến ngày" not in text  # nor the banner
+
+
+def test_registration_page_prints_as_itself_without_the_form_header(site, tmp_path):
+    pdf = tmp_path / "trang.pdf"
+    print_pdf(site / "dang-ky" / "2024-stc-01" / "index.html", pdf)
+    text = "".join(pdf_text(pdf))
+    assert "Tiến độ thực hiện" in text and "Trần Thị Bích Ngọc" in text
+    assert "ĐƠN ĐĂNG KÝ" not in text and "Người đăng ký" not in text

@@ -16,8 +16,8 @@ from ..content import Content
 from ..derive import Flag
 from ..schema import Kind, Outcome, Registration, Status, field_title
 from ..text import render_markdown, vn_date, vn_number, vn_percent
-from .listings import all_page, home_page, kind_pages, overdue_page, status_pages, year_pages
-from .obstacles import obstacles_page
+from .listings import all_pages, home_page, kind_pages, overdue_pages, status_pages, year_pages
+from .obstacles import obstacles_pages
 from .persons import person_pages
 from .registration import registration_pages
 from .submit import form_page
@@ -32,9 +32,9 @@ def site_pages(view: SiteView) -> list[PageSpec]:
     """Every generated page of the site, in a stable order."""
     return [
         home_page(view),
-        all_page(view),
-        overdue_page(view),
-        obstacles_page(view),
+        *all_pages(view),
+        *overdue_pages(view),
+        *obstacles_pages(view),
         *unit_pages(view),
         *status_pages(view),
         *kind_pages(view),

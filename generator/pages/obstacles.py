@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from .paging import paged
 from .view import PageSpec, SiteView
 
 
-def obstacles_page(view: SiteView) -> PageSpec:
+def obstacles_pages(view: SiteView) -> list[PageSpec]:
     rows = [
         (obstacle, entry)
         for entry in view.entries
@@ -13,10 +14,5 @@ def obstacles_page(view: SiteView) -> PageSpec:
         if obstacle.is_open
     ]
     rows.sort(key=lambda row: (row[0].raised_on, row[1].id))
-    return PageSpec(
-        url="vuong-mac/",
-        title="Vướng mắc chờ hỗ trợ",
-        template="obstacles.html",
-        context={"rows": rows},
-        in_nav=True,
-    )
+    first = PageSpec(url="vuong-mac/", title="Vướng mắc chờ hỗ trợ", template="obstacles.html", context={"total": len(rows)}, in_nav=True)
+    return paged(first, rows, lambda part: {"rows": part})

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from ..text import fold
 from .dashboard import status_chart_of
+from .paging import Section, paged
 from .view import PageSpec, SiteView, person_url
 
 
 def person_pages(view: SiteView) -> list[PageSpec]:
     people = sorted(view.by_person.items(), key=lambda item: _sort_name(item[1][0].registration.registrant.name))
-    pages = [PageSpec(url="can-bo/", title="Theo cán bộ", template="persons.html", context={"people": people}, in_nav=True)]
+    index = PageSpec(url="can-bo/", title="Theo cán bộ", template="persons.html", in_nav=True)
+    pages = paged(index, people, lambda part: {"people": part})
     for key, entries in people:
         latest = entries[0].registration.registrant
         chart, counts = status_chart_of(entries, f"Số đăng ký của {latest.name} theo trạng thái và loại, mọi năm")
@@ -21,7 +23,7 @@ def person_pages(view: SiteView) -> list[PageSpec]:
                 context={
                     "registrant": latest,
                     "key": key,
-                    "sections": [("", entries)],
+                    "sections": [Section("", entries, len(entries))],
                     "figures": view.figures(entries),
                     "status_chart": chart,
                     "status_kind": counts,

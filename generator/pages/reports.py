@@ -1,13 +1,11 @@
 """The Organization Board's documents: the compiled list (danh mục) of each
-year, the printable registration form of each registration, and the downloads page.
+year and the downloads page.
 
-The danh mục and the form are laid out as Vietnamese administrative documents
-(Party header, place and date line, Times New Roman) and printed with
-`theme/assets/print-report.css`, which only these pages link: A4 landscape for
-the list, A4 portrait for the form, page numbers in the page margin.
-
-The form pages are out of the nav and of the search index; each costs one
-small page of build time (see the README: "Bản in").
+The danh mục is laid out as a Vietnamese administrative document (Party header,
+place and date line, Times New Roman) and printed with
+`theme/assets/print-report.css`, which only these pages link: A4 landscape,
+page numbers in the page margin. The registration form (Đơn đăng ký) is the
+registration page itself seen through `#don` (pages/registration.py).
 """
 
 from __future__ import annotations
@@ -18,8 +16,7 @@ from dataclasses import dataclass, field
 
 from ..content import Entry
 from ..exports import FORMATS, download_name
-from ..schema import Kind, form_fields
-from .view import PageSpec, SiteView, registration_url
+from .view import PageSpec, SiteView
 
 REPORT_CSS = "assets/print-report.css"
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV")
@@ -27,10 +24,6 @@ ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII
 
 def report_url(year: int) -> str:
     return f"danh-muc/{year}/"
-
-
-def form_url(entry: Entry) -> str:
-    return registration_url(entry.id) + "don/"
 
 
 def file_href(target: str, current: str) -> str:
@@ -134,37 +127,6 @@ def _download_links(year: int | None, current: str) -> list[tuple[str, str]]:
     return [(label, file_href(download_name(year, extension), current)) for extension, label in FORMATS]
 
 
-# ---------------------------------------------------------------- the form
-
-
-def form_pages(view: SiteView) -> list[PageSpec]:
-    """One printable registration form per registration: out of the nav and of search."""
-    return [_form_page(view, entry) for entry in view.entries]
-
-
-def _form_page(view: SiteView, entry: Entry) -> PageSpec:
-    r = entry.registration
-    url = form_url(entry)
-    return PageSpec(
-        url=url,
-        title=f"Đơn đăng ký: {r.title}",
-        template="registration-form.html",
-        context={
-            "entry": entry,
-            "part_title": PART_TITLES[r.kind],
-            "form_fields": form_fields(r.kind),
-            "date_line": administrative_date(view.province, r.registered_on, r.year),
-            "css": file_href(REPORT_CSS, url),
-        },
-    )
-
-
-PART_TITLES = {
-    Kind.difficult: "I. Đăng ký những việc khó, phức tạp, điểm nghẽn, nút thắt còn tồn đọng của ngành, địa phương mình cần tập trung tháo gỡ",
-    Kind.breakthrough: "II. Đăng ký những việc làm mới có tính đột phá, sáng tạo mang lại giá trị, hiệu quả thiết thực vì lợi ích chung",
-}
-
-
 # ---------------------------------------------------------------- downloads
 
 
@@ -185,4 +147,4 @@ def downloads_page(view: SiteView) -> PageSpec:
 
 def board_pages(view: SiteView) -> list[PageSpec]:
     """Every page of this module, in a stable order."""
-    return [*report_pages(view), downloads_page(view), *form_pages(view)]
+    return [*report_pages(view), downloads_page(view)]

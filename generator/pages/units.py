@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .dashboard import status_chart_of
+from .paging import paged_sections
 from .view import PageSpec, SiteView, unit_url
 
 
@@ -13,18 +14,11 @@ def unit_pages(view: SiteView) -> list[PageSpec]:
         entries = view.by_unit.get(unit.id, [])
         sections = [(f"Năm {y}", [e for e in entries if e.registration.year == y]) for y in view.content.years]
         chart, counts = status_chart_of(entries, f"Số đăng ký của {unit.name} theo trạng thái và loại, mọi năm")
-        pages.append(
-            PageSpec(
-                url=unit_url(unit.id),
-                title=unit.name,
-                template="unit.html",
-                context={
-                    "unit": unit,
-                    "sections": [s for s in sections if s[1]],
-                    "figures": view.figures(entries),
-                    "status_chart": chart,
-                    "status_kind": counts,
-                },
-            )
+        first = PageSpec(
+            url=unit_url(unit.id),
+            title=unit.name,
+            template="unit.html",
+            context={"unit": unit, "figures": view.figures(entries), "status_chart": chart, "status_kind": counts},
         )
+        pages += paged_sections(first, [s for s in sections if s[1]])
     return pages

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from .filecache import REGISTRATION_FILES
@@ -47,7 +48,7 @@ class Content:
     evaluators: dict[str, Evaluator]
     entries: list[Entry] = field(default_factory=list)
 
-    @property
+    @cached_property  # asked by every unit and year page; entries do not change once loaded
     def years(self) -> list[int]:
         return sorted({e.registration.year for e in self.entries}, reverse=True)
 

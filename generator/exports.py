@@ -87,13 +87,16 @@ COLUMNS: tuple[Column, ...] = (
 # ---------------------------------------------------------------- rows
 
 
-def export_rows(content: Content, entries: list[Entry]) -> list[list[Any]]:
-    """The values of each registration, column by column (dates stay dates)."""
+def export_rows(content: Content, entries: list[Entry], memo: dict | None = None) -> list[list[Any]]:
+    """The values of each registration, column by column (dates stay dates).
+    `memo` keeps each registration's values for the next file that lists it."""
+    memo = {} if memo is None else memo
     rows = []
     for number, entry in enumerate(entries, start=1):
-        row = [column.value(entry, content) for column in COLUMNS]
-        row[0] = number
-        rows.append(row)
+        values = memo.get(id(entry))
+        if values is None:
+            values = memo[id(entry)] = [column.value(entry, content) for column in COLUMNS[1:]]
+        rows.append([number, *values])
     return rows
 
 
@@ -113,12 +116,12 @@ def _text(value: Any) -> str:
 # ---------------------------------------------------------------- CSV
 
 
-def csv_bytes(content: Content, entries: list[Entry]) -> bytes:
+def csv_bytes(content: Content, entries: list[Entry], memo: dict | None = None) -> bytes:
     """UTF-8 with a BOM (Excel then reads Vietnamese correctly), CRLF, every field quoted as needed."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([column.header for column in COLUMNS])
-    for row in export_rows(content, ordered(entries)):
+    for row in export_rows(content, ordered(entries), memo):
         writer.writerow([_text(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -126,11 +129,11 @@ def csv_bytes(content: Content, entries: list[Entry]) -> bytes:
 # ---------------------------------------------------------------- XLSX
 
 
-def xlsx_bytes(content: Content, entries: list[Entry]) -> bytes:
+def xlsx_bytes(content: Content, entries: list[Entry], memo: dict | None = None) -> bytes:
     """One sheet per kind (Phần I, Phần II): bold header, frozen first row, filter, real dates."""
     headers, widths = [c.header for c in COLUMNS], [c.width for c in COLUMNS]
     sheets = [
-        Sheet(sheet_title(kind), headers, widths, export_rows(content, [e for e in ordered(entries) if e.registration.kind is kind]))
+        Sheet(sheet_title(kind), headers, widths, export_rows(content, [e for e in ordered(entries) if e.registration.kind is kind], memo))
         for kind in Kind
     ]
     return workbook_bytes(sheets, dt.datetime.combine(content.as_of, dt.time()), creator="dotpha")
@@ -143,7 +146,7 @@ def sheet_title(kind: Kind) -> str:
 # ---------------------------------------------------------------- JSON
 
 
-def json_bytes(content: Content, entries: list[Entry], year: int | None) -> bytes:
+def json_bytes(content: Content, entries: list[Entry], year: int | None, memo: dict | None = None) -> bytes:
     """The documented, versioned export (README, "Tệp tải về"): full registrations, with names."""
     document = {
         "format": EXPORT_FORMAT,
@@ -153,14 +156,16 @@ def json_bytes(content: Content, entries: list[Entry], year: int | None) -> byte
         "units": {u.id: _plain(u) for u in content.units.values()},
         "evaluators": {e.id: _plain(e) for e in content.evaluators.values()},
         "groups": [_plain(g) for g in content.groups],
-        "registrations": [_registration_record(content, e) for e in ordered(entries)],
+        "registrations": [_registration_record(content, e, {} if memo is None else memo) for e in ordered(entries)],
     }
     # Compact: the indenting encoder is pure Python, ten times slower at thousands of registrations.
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def _registration_record(content: Content, entry: Entry) -> dict:
-    record = {"id": entry.id, **_plain(entry.registration)}  # `id` may be left out of a file: give it
+def _registration_record(content: Content, entry: Entry, memo: dict) -> dict:
+    if id(entry) in memo:
+        return memo[id(entry)]
+    record = memo[id(entry)] = {"id": entry.id, **_plain(entry.registration)}  # `id` may be left out of a file: give it
     record["derived"] = {
         "flags": [f.value for f in flags_of(entry.registration, content.as_of)],
         "latest_progress": entry.registration.latest_progress,
@@ -218,18 +223,23 @@ def downloads_of(content: Content) -> list[Download]:
     ]
 
 
-def export_bytes(content: Content, download: Download) -> bytes:
+def export_bytes(content: Content, download: Download, memos: dict | None = None) -> bytes:
+    """One download's bytes. `memos` (one per format) carries each registration's values
+    from the all-years file to its year's file: every registration is converted once."""
+    memos = {} if memos is None else memos
     entries = content.entries if download.year is None else [e for e in content.entries if e.registration.year == download.year]
     extension = download.path.rsplit(".", 1)[1]
+    memo = memos.setdefault("json" if extension == "json" else "rows", {})
     if extension == "csv":
-        return csv_bytes(content, entries)
+        return csv_bytes(content, entries, memo)
     if extension == "xlsx":
-        return xlsx_bytes(content, entries)
-    return json_bytes(content, entries, download.year)
+        return xlsx_bytes(content, entries, memo)
+    return json_bytes(content, entries, download.year, memo)
 
 
 def download_files(view) -> list:
     """The `site_files` family of the downloads (`view` is the pages' SiteView)."""
     from .files import SiteFile  # imported here: files.py lists this family
 
-    return [SiteFile(d.path, export_bytes(view.content, d)) for d in downloads_of(view.content)]
+    memos: dict = {}
+    return [SiteFile(d.path, export_bytes(view.content, d, memos)) for d in downloads_of(view.content)]

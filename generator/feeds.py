@@ -47,8 +47,11 @@ def feed_files(view: SiteView) -> list[SiteFile]:
     """The site's feed and one per unit, in a stable order."""
     items = sorted(feed_items(view), key=lambda i: (i.moment, i.key), reverse=True)
     files = [SiteFile(FEED_NAME, atom(view, items, "", SITE_FEED_TITLE))]
+    by_unit: dict[str, list[FeedItem]] = {}
+    for item in items:
+        by_unit.setdefault(item.entry.registration.registrant.unit, []).append(item)
     for unit in view.content.units.values():
-        own = [i for i in items if i.entry.registration.registrant.unit == unit.id]
+        own = by_unit.get(unit.id, [])
         files.append(SiteFile(unit_url(unit.id) + FEED_NAME, atom(view, own, unit_url(unit.id), f"Thay đổi: {unit.name}")))
     return files
 

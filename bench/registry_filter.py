@@ -39,7 +39,7 @@ from synth import generate
 
 from generator.content import load_content
 from generator.pages import PageRenderer
-from generator.pages.listings import all_page
+from generator.pages.listings import all_pages
 from generator.registry import REGISTRY_PATH, registry_json
 
 AS_OF = dt.date(2025, 11, 1)
@@ -78,7 +78,7 @@ def write_site(out: Path, n: int) -> dict:
     content = load_content(out / "content", AS_OF)
     loaded = time.perf_counter()
     renderer = PageRenderer(content)
-    page = all_page(renderer.view)
+    page = all_pages(renderer.view)[0]
     body = renderer.render(page)
     (out / "site" / "dang-ky").mkdir(parents=True)
     (out / "site" / "dang-ky" / "index.html").write_text(SHELL.format(body=body), encoding="utf-8")

@@ -170,7 +170,18 @@ def measure_size(n: int, work: Path, args) -> dict:
     result["sample_id"] = sample_id
     result["page_bytes"] = _size(site / "dang-ky" / sample_id / "index.html") if sample_id else 0  # N = 0: no such page
     result["search_index_mb"] = _size(site / "search" / "search_index.json") / 2**20
+    result["largest_page"] = largest_page(site)
     return result
+
+
+def largest_page(site: Path) -> dict:
+    """The biggest HTML page of the site (its path and bytes): no page may grow with N.
+    The danh mục of a year is a printed document of that year's list: shown apart."""
+    sizes = [(path.stat().st_size, path.relative_to(site).as_posix()) for path in site.rglob("*.html")]
+    pages = [item for item in sizes if not item[1].startswith("danh-muc/")]
+    documents = [item for item in sizes if item[1].startswith("danh-muc/")]
+    biggest, path = max(pages, default=(0, ""))
+    return {"path": path, "bytes": biggest, "danh_muc_bytes": max(documents, default=(0, ""))[0]}
 
 
 def registrations_sample_id(registrations: list[dict]) -> str:
@@ -190,7 +201,7 @@ def _size(path: Path) -> int:
 
 
 def table(results: list[dict]) -> str:
-    rows = [("N", "build s (min–max)", "CPU s", "ms/reg", "floor s (min–max)", "CPU s", "build/floor", "CPU ratio", "peak MB", "validate s", "val/build", "site MB", "page KB", "index MB")]
+    rows = [("N", "build s (min–max)", "CPU s", "ms/reg", "floor s (min–max)", "CPU s", "build/floor", "CPU ratio", "peak MB", "validate s", "val/build", "site MB", "page KB", "largest KB", "index MB")]
     for r in results:
         floor = r.get("floor", {})
         rows.append((
@@ -207,6 +218,7 @@ def table(results: list[dict]) -> str:
             f"{100 * r['validate_share_of_build']:.0f}%",
             f"{r['output_mb']:.1f}",
             f"{r['page_bytes'] / 1024:.1f}",
+            f"{r['largest_page']['bytes'] / 1024:.0f} {r['largest_page']['path']}",
             f"{r['search_index_mb']:.1f}",
         ))  # fmt: skip
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

@@ -129,6 +129,11 @@ def floor_setup(n: int, work: Path, content: Path, registrations: list[dict]) ->
     config["docs_dir"] = str(docs)
     config["theme"]["custom_dir"] = str(ROOT / config["theme"]["custom_dir"])
     config["plugins"] = [p for p in config["plugins"] if not (isinstance(p, dict) and "dotpha" in p) and p != "dotpha"]
+    # A plain Material site searches with Material's own plugin (on unless `plugins` says otherwise);
+    # dotpha replaces it with Pagefind, whose indexing is part of dotpha's build time.
+    if not any(p == "search" or (isinstance(p, dict) and "search" in p) for p in config["plugins"]):
+        config["plugins"].insert(0, {"search": {"lang": "vi"}})
+    config["theme"].setdefault("features", []).append("search.highlight")
     config["hooks"] = [str(BENCH / "floor_hook.py")]
     config_file = work / "floor-config.yml"
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -131,10 +131,11 @@ def _registration_documents(root: Path, last_year: int | None = None) -> tuple[l
     real_root = root.resolve()
     # Paths are joined as text below the folder, not made with pathlib: 20,000 files make that count.
     shown_base, file_base = display_path(base), os.path.abspath(base)
+    shown_prefix = "" if shown_base == "." else f"{shown_base}/"  # as display_path shows the files
     documents, problems = [], []
     for names, is_link, is_dir in _walk(base):
         below = "/".join(names)
-        shown = f"{shown_base}/{below}"
+        shown = shown_prefix + below
         if last_year is not None and len(names) > 1 and names[0].isdigit() and int(names[0]) > last_year:
             continue
         where, problem = _place(names, is_link, is_dir, f"{file_base}/{below}", real_root, shown)

@@ -220,7 +220,7 @@ def _plain_node(loader: Any, event: Any, depth: int) -> Any:
         if key.__class__ is not yaml.ScalarEvent or key.anchor is not None or key.tag is not None:
             raise _Unusual
         name = key.value
-        if name in mapping or name == "<<":
+        if name in mapping or (name == "<<" and key.implicit[0]):
             raise _Unusual
         mapping[name] = _plain_node(loader, get(), depth + 1)
     return mapping

@@ -236,7 +236,7 @@ def _typed_scalar(loader: Any, event: Any) -> Any:
     value = _CONSTRUCTED.get(key, _CONSTRUCTED)
     if value is _CONSTRUCTED:
         value = loader.construct_object(yaml.ScalarNode(tag, event.value))
-        if not isinstance(value, float) and len(_CONSTRUCTED) < 4096:  # NaN is not equal to itself: never shared
+        if len(_CONSTRUCTED) < 4096:
             _CONSTRUCTED[key] = value
     return value
 

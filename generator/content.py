@@ -185,7 +185,7 @@ def _place(names: tuple[str, ...], is_link: bool, is_dir: bool, path: str, real_
     if is_dir:
         return None, Problem.at(shown, (1, 1), "", "symlink_folder")
     name = names[-1]
-    if not name.endswith(".yml") or len(name) <= 4 or not is_slug(name[:-4]):
+    if not name.endswith(".yml") or not is_slug(name[:-4]):  # hidden names (".yml") are not walked
         return None, Problem.at(shown, (1, 1), "", "bad_filename")
     if len(names) != 3 or not names[0].isdigit():
         return None, Problem.at(shown, (1, 1), "", "misplaced_file")

@@ -193,7 +193,7 @@ class _Unusual(Exception):
 # The first characters of the plain scalars an implicit resolver may claim (null, bool, numbers,
 # dates, `<<`...): any other plain scalar is text.  None: every one must be resolved.
 _MAYBE_TYPED = None if None in Loader.yaml_implicit_resolvers else frozenset(Loader.yaml_implicit_resolvers)
-_CONSTRUCTED: dict[tuple[str, str], Any] = {}  # (tag, text) → null, bool or int: the same few values recur in every file
+_RESOLVED: dict[str, Any] = {}  # short plain scalars → their value: the same dates, numbers and nulls recur in every file
 
 
 def _plain_node(loader: Any, event: Any, depth: int) -> Any:
@@ -227,17 +227,20 @@ def _plain_node(loader: Any, event: Any, depth: int) -> Any:
 
 
 def _typed_scalar(loader: Any, event: Any) -> Any:
-    tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+    """The value of a plain scalar that may not be text; it depends on its text alone."""
+    text = event.value
+    value = _RESOLVED.get(text, _RESOLVED)
+    if value is not _RESOLVED:
+        return value
+    tag = loader.resolve(yaml.ScalarNode, text, event.implicit)
     if tag in _TEXT_TAGS or tag in _IMPLICIT_TEXT_TAGS:
-        return event.value
-    if tag not in _PLAIN_TAGS:
+        value = text
+    elif tag in _PLAIN_TAGS:
+        value = loader.construct_object(yaml.ScalarNode(tag, text))
+    else:
         raise _Unusual
-    key = (tag, event.value)
-    value = _CONSTRUCTED.get(key, _CONSTRUCTED)
-    if value is _CONSTRUCTED:
-        value = loader.construct_object(yaml.ScalarNode(tag, event.value))
-        if len(_CONSTRUCTED) < 4096:
-            _CONSTRUCTED[key] = value
+    if len(text) <= 20 and len(_RESOLVED) < 8192:
+        _RESOLVED[text] = value
     return value
 
 

@@ -6,6 +6,7 @@ content prints every problem and stops before MkDocs touches the site folder.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -38,7 +39,8 @@ def run_validate(args: Namespace) -> int:
     content_dir, _ = _locate(args)
     as_of = resolve_as_of(args.as_of)
     try:
-        content = load_content(content_dir, as_of)
+        with _kept_to_the_end():
+            content = load_content(content_dir, as_of)
     except ContentError as error:
         _print_problems(error, args.lang, args.format)
         return EXIT_PROBLEMS
@@ -47,6 +49,22 @@ def run_validate(args: Namespace) -> int:
     else:
         print(_ok_line(content, args.lang))
     return EXIT_OK
+
+
+@contextmanager
+def _kept_to_the_end():
+    """What a command loads first lives until the process ends (the plugin of `dotpha build` and
+    `serve` gets the same registrations from filecache.py) and has no reference cycles to find:
+    frozen, the cycle collector leaves it alone instead of walking it after loading, during the
+    build and again at exit (a quarter of `dotpha validate` at 20,000 files).  A later run in the
+    same process (the tests) thaws what an earlier one froze, so nothing stays frozen for good."""
+    gc.unfreeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def run_build(args: Namespace) -> int:
@@ -211,7 +229,8 @@ def _prepare_site(args: Namespace) -> tuple[Path, Content, dict[str, str]] | int
     content_dir, config_file = _locate(args)
     as_of = resolve_as_of(args.as_of)
     try:
-        content = load_content(content_dir, as_of)
+        with _kept_to_the_end():
+            content = load_content(content_dir, as_of)
     except ContentError as error:
         _print_problems(error, args.lang, "text")
         return EXIT_PROBLEMS

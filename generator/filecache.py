@@ -27,7 +27,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .load import Document, display_path, parse_document, read_text
+from .load import Document, display_path, parse_data, parse_document, read_text
 from .problems import Problem
 from .schema import Registration, UnitsFile
 from .validate import RegistrationPath, validate_registration
@@ -73,7 +73,7 @@ class RegistrationFiles:
         self._units: UnitsFile | None = None
         self._units_generation = 0
 
-    def load(self, path: Path, shown: str | None = None) -> tuple[Document | None, list[Problem]]:
+    def load(self, path: Path | str, shown: str | None = None) -> tuple[Document | None, list[Problem]]:
         """What load.load_document gives; a document that parsed cleanly as a KnownDocument.
         `shown` is display_path(path), when the caller has it already."""
         shown = shown or display_path(path)
@@ -84,10 +84,13 @@ class RegistrationFiles:
         kept = self._valid.get(file)
         if kept is not None and kept[0] == digest:
             return KnownDocument(shown, file, digest), []
-        document, problems = parse_document(text, shown)
-        if document is None or problems:  # a duplicate key comes with a document: never kept
-            return document, problems
-        return KnownDocument(shown, file, digest, document.data), []
+        data = parse_data(text)
+        if data is None:  # it may have problems: the full walk finds them, with their positions
+            document, problems = parse_document(text, shown)
+            if document is None or problems:  # a duplicate key comes with a document: never kept
+                return document, problems
+            data = document.data
+        return KnownDocument(shown, file, digest, data), []
 
     def validate(
         self, document: Document, where: RegistrationPath | None, units: UnitsFile, as_of: dt.date

@@ -70,7 +70,7 @@ def display_path(path: Path) -> str:
     return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
 
-def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
+def read_text(path: Path | str, shown: str) -> tuple[str | None, list[Problem]]:
     """Read a content file as NFC text, refusing large, binary or non-UTF-8 files."""
     try:
         raw, size = _read_regular(path)
@@ -92,15 +92,15 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     return unicodedata.normalize("NFC", text), []
 
 
-def _read_regular(path: Path) -> tuple[bytes | None, int]:
+def _read_regular(path: Path | str) -> tuple[bytes | None, int]:
     """The bytes of a regular file and its size; None for a pipe, device or socket.
 
     Opened without blocking (reading a named pipe would wait for a writer forever)
     and never read past the limit, even if the file grows after it was measured.
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as file:
-        info = os.fstat(file.fileno())
+    try:
+        info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return None, 0
         if info.st_size > MAX_BYTES:
@@ -108,10 +108,21 @@ def _read_regular(path: Path) -> tuple[bytes | None, int]:
         # Ask for the measured size (+1 to notice growth): asking for the whole limit
         # makes Python set aside 1 MiB for every small file, a quarter of `dotpha validate`.
         limit = MAX_BYTES + 1
-        raw = file.read(info.st_size + 1)
+        raw = _read_up_to(fd, info.st_size + 1)
         if info.st_size < len(raw) < limit:  # it grew since it was measured: read on, up to the limit
-            raw += file.read(limit - len(raw))
+            raw += _read_up_to(fd, limit - len(raw))
+    finally:
+        os.close(fd)
     return raw, max(len(raw), info.st_size)
+
+
+def _read_up_to(fd: int, count: int) -> bytes:
+    """`count` bytes, or all there are: what a buffered file's read(count) gives, without making one."""
+    chunks = []
+    while count > 0 and (chunk := os.read(fd, count)):
+        chunks.append(chunk)
+        count -= len(chunk)
+    return b"".join(chunks)
 
 
 def parse_document(text: str, shown: str) -> tuple[Document | None, list[Problem]]:
@@ -146,6 +157,91 @@ def parse_document(text: str, shown: str) -> tuple[Document | None, list[Problem
     if not isinstance(document.data, dict):
         return None, [Problem.at(shown, (1, 1), "", "not_mapping")]
     return document, problems
+
+
+def parse_data(text: str) -> dict | None:
+    """The data `parse_document` gives for a mapping it finds no problem in, without positions;
+    None when it might find one (or when the text holds anything unusual): ask it then.
+
+    The common valid document is walked without recording a position per value,
+    and stops at the first event that the full walk would judge or report:
+    an anchor, an alias, a tag, a key that is not plain text, `<<`, a duplicate
+    key, deep nesting, a syntax error, a second document.
+    """
+    loader = Loader(text)
+    get = loader.get_event
+    try:
+        get()  # StreamStart
+        if get().__class__ is not yaml.DocumentStartEvent:
+            return None
+        root = get()
+        if root.__class__ is not yaml.MappingStartEvent:
+            return None
+        data = _plain_node(loader, root, 0)
+        get()  # DocumentEnd
+        return data if get().__class__ is yaml.StreamEndEvent else None
+    except (_Unusual, yaml.YAMLError):
+        return None
+    finally:
+        loader.dispose()
+
+
+class _Unusual(Exception):
+    """Something parse_data leaves to the full walk."""
+
+
+# The first characters of the plain scalars an implicit resolver may claim (null, bool, numbers,
+# dates, `<<`...): any other plain scalar is text.  None: every one must be resolved.
+_MAYBE_TYPED = None if None in Loader.yaml_implicit_resolvers else frozenset(Loader.yaml_implicit_resolvers)
+_RESOLVED: dict[str, Any] = {}  # short plain scalars → their value: the same dates, numbers and nulls recur in every file
+
+
+def _plain_node(loader: Any, event: Any, depth: int) -> Any:
+    kind = event.__class__
+    if event.anchor is not None or depth > MAX_DEPTH or kind is yaml.AliasEvent:
+        raise _Unusual
+    if kind is yaml.ScalarEvent:
+        if event.tag is not None:
+            raise _Unusual
+        value = event.value
+        if not event.implicit[0] or (_MAYBE_TYPED is not None and value[:1] not in _MAYBE_TYPED):
+            return value
+        return _typed_scalar(loader, event)
+    if event.tag is not None:
+        raise _Unusual
+    get = loader.get_event
+    if kind is yaml.SequenceStartEvent:
+        items = []
+        while (item := get()).__class__ is not yaml.SequenceEndEvent:
+            items.append(_plain_node(loader, item, depth + 1))
+        return items
+    mapping: dict[str, Any] = {}
+    while (key := get()).__class__ is not yaml.MappingEndEvent:
+        if key.__class__ is not yaml.ScalarEvent or key.anchor is not None or key.tag is not None:
+            raise _Unusual
+        name = key.value
+        if name in mapping or (name == "<<" and key.implicit[0]):
+            raise _Unusual
+        mapping[name] = _plain_node(loader, get(), depth + 1)
+    return mapping
+
+
+def _typed_scalar(loader: Any, event: Any) -> Any:
+    """The value of a plain scalar that may not be text; it depends on its text alone."""
+    text = event.value
+    value = _RESOLVED.get(text, _RESOLVED)
+    if value is not _RESOLVED:
+        return value
+    tag = loader.resolve(yaml.ScalarNode, text, event.implicit)
+    if tag in _TEXT_TAGS or tag in _IMPLICIT_TEXT_TAGS:
+        value = text
+    elif tag in _PLAIN_TAGS:
+        value = loader.construct_object(yaml.ScalarNode(tag, text))
+    else:
+        raise _Unusual
+    if len(text) <= 20 and len(_RESOLVED) < 8192:
+        _RESOLVED[text] = value
+    return value
 
 
 def load_document(path: Path) -> tuple[Document | None, list[Problem]]:

@@ -236,14 +236,14 @@ class _RegistrationChecks:
         r = self.registration
         for name, part in PART_ONLY_FIELDS.items():
             present = name in self.document.data
-            label = field_title(Registration, name)
             if present and r.kind is not part:
+                label = field_title(Registration, name)
                 self.add((name,), "part_only", self.document.key_mark((name,)), key=name, label=label, part=part.part, other=r.kind.part)
             if getattr(r, name) is None and r.kind is part:
                 # An empty `support_requested:` is as good as a missing one: point at it if it is there.
                 mark = self.document.key_mark((name,)) if present else self.document.mark(("kind",))
                 code = "support_required" if name == "support_requested" else "part_required"
-                self.add((name,), code, mark, key=name, label=label, part=part.part)
+                self.add((name,), code, mark, key=name, label=field_title(Registration, name), part=part.part)
 
     def check_schedule(self) -> None:
         schedule = self.registration.schedule

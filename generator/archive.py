@@ -190,7 +190,7 @@ def stored_snapshots(repo_root: Path) -> list[Snapshot]:
     root = Path(repo_root) / ARCHIVE_DIR
     if not root.is_dir():
         return []
-    folders = [p for p in root.iterdir() if p.is_dir() and len(p.name) == 4 and p.name.isdigit()]
+    folders = [p for p in root.iterdir() if p.is_dir() and len(p.name) == 4 and p.name.isascii() and p.name.isdigit()]
     return [Snapshot(int(p.name), p) for p in sorted(folders, reverse=True)]
 
 

@@ -55,6 +55,11 @@ class Content:
         return sorted({e.registration.year for e in self.entries}, reverse=True)
 
 
+def is_year_folder(name: str) -> bool:
+    """ASCII digits only: `"²".isdigit()` is true and `int("²")` fails."""
+    return name.isascii() and name.isdigit()
+
+
 def load_content(root: Path, as_of: dt.date, last_year: int | None = None) -> Content:
     """Read, validate and model a content folder; raise ContentError with every problem.
 
@@ -137,7 +142,7 @@ def _registration_documents(root: Path, last_year: int | None = None) -> tuple[l
     for names, is_link, is_dir in _walk(base):
         below = "/".join(names)
         shown = shown_prefix + below
-        if last_year is not None and len(names) > 1 and names[0].isdigit() and int(names[0]) > last_year:
+        if last_year is not None and len(names) > 1 and is_year_folder(names[0]) and int(names[0]) > last_year:
             continue
         where, problem = _place(names, is_link, is_dir, f"{file_base}/{below}", real_root, shown)
         if problem:
@@ -188,7 +193,7 @@ def _place(names: tuple[str, ...], is_link: bool, is_dir: bool, path: str, real_
     name = names[-1]
     if not name.endswith(".yml") or not is_slug(name[:-4]):  # hidden names (".yml") are not walked
         return None, Problem.at(shown, (1, 1), "", "bad_filename")
-    if len(names) != 3 or not names[0].isdigit():
+    if len(names) != 3 or not is_year_folder(names[0]):
         return None, Problem.at(shown, (1, 1), "", "misplaced_file")
     return RegistrationPath(names[0], names[1], name[:-4]), None
 

@@ -71,7 +71,7 @@ class Diff:
                 assessed = day(change.old.result.get("assessed_on"))
                 found.append((change.id, f"đã có kết quả đánh giá (ngày {assessed}) nhưng vẫn bị sửa"))
             years = {v.year for v in (change.old, change.new) if v is not None}
-            for year in sorted(y for y in years if y.isdigit() and int(y) in self.closed_years):
+            for year in sorted(y for y in years if y.isascii() and y.isdigit() and int(y) in self.closed_years):
                 found.append((change.id, f"thuộc năm {year} đã khóa sổ"))
         return found
 

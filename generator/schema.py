@@ -28,9 +28,9 @@ from pydantic_core import PydanticCustomError
 
 FORMAT_VERSION = 1
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-_SLUG = re.compile(SLUG_PATTERN)
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
+_SLUG = re.compile(SLUG_PATTERN, re.ASCII)  # fullmatch: `$` alone lets a final newline through
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_MONTH = re.compile(r"\d{4}-\d{2}", re.ASCII)
 
 
 # ---------------------------------------------------------------- enumerations
@@ -98,7 +98,7 @@ class Visibility(LabelledEnum):
 
 
 def is_slug(text: str) -> bool:
-    return bool(_SLUG.match(text))
+    return bool(_SLUG.fullmatch(text))
 
 
 def _check_slug(value: str) -> str:
@@ -116,7 +116,7 @@ def _check_text(value: str) -> str:
 def _parse_day(value: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    if not isinstance(value, str) or not _DAY.match(value):
+    if not isinstance(value, str) or not _DAY.fullmatch(value):
         raise PydanticCustomError("date_format", "not a date YYYY-MM-DD: {value}", {"value": value})
     try:
         return dt.date.fromisoformat(value)
@@ -138,13 +138,13 @@ class PlannedDate(dt.date):
 
 def _planned(last_day: bool):
     def parse(value: Any) -> PlannedDate:
-        if isinstance(value, str) and _MONTH.match(value):
+        if isinstance(value, str) and _MONTH.fullmatch(value):
             year, month = int(value[:4]), int(value[5:])
             if not 1 <= month <= 12:
                 raise PydanticCustomError("date_invalid", "no such date: {value}", {"value": value})
             day = calendar.monthrange(year, month)[1] if last_day else 1
             return PlannedDate.of(dt.date(year, month, day), True)
-        if not isinstance(value, dt.date) and not (isinstance(value, str) and _DAY.match(value)):
+        if not isinstance(value, dt.date) and not (isinstance(value, str) and _DAY.fullmatch(value)):
             raise PydanticCustomError(
                 "month_format", "not a date YYYY-MM-DD or month YYYY-MM: {value}", {"value": value}
             )

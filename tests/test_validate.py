@@ -666,6 +666,18 @@ def test_non_slug_tag(content):
     assert content.errors("en") == [f"{P}:18:20: tags.1: 'Giải phóng mặt bằng' is not a slug (only a-z, 0-9 and '-')"]
 
 
+def test_a_slug_with_a_final_newline_is_not_a_slug(content):
+    content.registration(tail="tags:\n  - |\n    giai-phong\n")
+    assert content.errors() == [f"{P}:19:5: tags.0: «giai-phong\n» {SLUG_HELP}"]
+
+
+def test_a_year_folder_in_other_digits_is_misplaced_not_a_crash(content):
+    content.write("registrations/²/so-tai-chinh/2024-stc-09.yml", "title: x\n")
+    assert content.errors() == [
+        "content/registrations/²/so-tai-chinh/2024-stc-09.yml:1:1: tệp đăng ký phải nằm ở registrations/<năm>/<mã-đơn-vị>/<mã>.yml",
+    ]
+
+
 def test_non_slug_person(content):
     content.registration(registrant={**DIFFICULT["registrant"], "person": "nguyen--van-an"})
     assert content.errors() == [f"{P}:9:11: registrant.person: «nguyen--van-an» {SLUG_HELP}"]

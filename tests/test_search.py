@@ -77,7 +77,7 @@ def test_registration_pages_and_free_pages_are_indexed_and_lists_are_not(site):
     assert (site / "dang-ky" / "index.html").is_file() and (site / "don-vi" / "so-tai-chinh" / "index.html").is_file()
 
 
-def test_a_registration_is_indexed_by_title_and_text_without_history_or_source_file(site):
+def test_a_registration_is_indexed_by_title_and_text_without_boilerplate(site):
     page = search_pages(site)["/dang-ky/2024-stc-01/"]
     assert page["meta"]["title"] == TITLE
     assert page["content"].startswith(TITLE)
@@ -86,6 +86,9 @@ def test_a_registration_is_indexed_by_title_and_text_without_history_or_source_f
     html = (site / "dang-ky" / "2024-stc-01" / "index.html").read_text(encoding="utf-8")
     assert "Tệp nguồn" in html and "Lịch sử thay đổi" in html  # on the page, not in the index:
     assert "Tệp nguồn" not in page["content"] and "Lịch sử thay đổi" not in page["content"]
+    # The form's numbered labels are on every page: not what anyone searches for.
+    assert "1. Tên công việc đăng ký" in html and "Tên công việc đăng ký" not in page["content"]
+    assert page["content"].count(TITLE) == 1  # the heading, not again as item 1 of the form
 
 
 def test_words_with_d_are_searchable_spelled_with_d(site):

@@ -86,7 +86,7 @@ def test_as_of_date_is_shown_on_every_page(site):
 
 def test_registration_page_shows_the_form_in_order(site):
     html = article(site / "dang-ky" / "2025-skhcn-01" / "index.html")
-    items = re.findall(r"<h3>(\d)\. ([^<]+)</h3>", html)
+    items = re.findall(r"<h3[^>]*>(\d)\. ([^<]+)</h3>", html)
     assert [n for n, _ in items] == ["1", "2", "3", "4", "5"]
     assert items[1][1] == "Dự báo những khó khăn, vướng mắc khi triển khai thực hiện"
 

@@ -64,18 +64,26 @@
     return node;
   }
 
+  // Without diacritics, đ as d, lower case, letters and digits only: how a word is compared with the query.
+  function fold(text) {
+    return text.normalize("NFD").replace(/\p{M}/gu, "").replace(/[đĐ]/g, "d").toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+  }
+
   // Pagefind's excerpt is the page's text with < and > escaped (& is not) and
-  // <mark> around the words found. It is never parsed: each word is set as
-  // text, with < and > put back (a page whose text had "&lt;" shows "<"),
-  // and wrapped in a <mark> of our own where Pagefind put one.
-  function excerpt(html) {
+  // <mark> around the words it matched. It is never parsed: each word is set
+  // as text, with < and > put back (a page whose text had "&lt;" shows "<"),
+  // and marked where Pagefind marked it or where it begins with a word of the
+  // query once both are folded (Pagefind finds `đường` for `duong` through a
+  // folded copy it does not mark).
+  function excerpt(html, terms) {
     var paragraph = el("p");
     var text = "";
     html.split(" ").forEach(function (word, at) {
       var found = /^<mark>(.*)<\/mark>$/.exec(word);
       var shown = (found ? found[1] : word).replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+      var folded = fold(shown);
       if (at) text += " ";
-      if (found) {
+      if (found || (folded && terms.some(function (term) { return folded.indexOf(term) === 0; }))) {
         paragraph.append(text);
         paragraph.appendChild(el("mark")).textContent = shown;
         text = "";
@@ -87,13 +95,13 @@
     return paragraph;
   }
 
-  function item(data) {
+  function item(data, terms) {
     var link = el("a", "md-search-result__link");
     link.href = data.url;
     var article = el("article", "md-search-result__article md-search-result__article--document md-typeset");
     var title = el("h1");
     title.textContent = (data.meta && data.meta.title) || data.url;
-    article.append(el("div", "md-search-result__icon md-icon"), title, excerpt(data.excerpt || ""));
+    article.append(el("div", "md-search-result__icon md-icon"), title, excerpt(data.excerpt || "", terms));
     link.appendChild(article);
     var entry = el("li", "md-search-result__item");
     entry.appendChild(link);
@@ -105,7 +113,8 @@
     return Promise.all(next.map(function (result) { return result.data(); })).then(function (pages) {
       if (number !== latest) return;
       shown += pages.length;
-      pages.forEach(function (data) { list.appendChild(item(data)); });
+      var terms = query.split(/\s+/).map(fold).filter(Boolean);
+      pages.forEach(function (data) { list.appendChild(item(data, terms)); });
       more.hidden = shown >= results.length;
       box.dataset.answered = query;
     });

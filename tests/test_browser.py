@@ -263,6 +263,7 @@ def test_search_shows_a_count_and_ten_results_then_more_on_request(watched: Watc
     page.get_by_role("button", name="Xem thêm kết quả").click()
     page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length === 20")
     assert result_paths(page)[:10] == results and len(set(result_paths(page))) == 20
+    assert page.evaluate("() => new URL(document.activeElement.href).pathname") == result_paths(page)[10]  # keyboard users go on from there
     assert all(page.locator(".md-search-result__item h1").all_inner_texts())
     assert page.locator(".md-search-result__item p mark").count() >= 10  # the words found, marked in the excerpts
 

@@ -144,6 +144,9 @@
       results = found.results;
       scroller.scrollTop = 0;
       return showMore(number, query);
+    }).catch(function (error) {
+      if (box.dataset.state !== "error") meta.textContent = "Tìm kiếm gặp lỗi, hãy thử lại.";
+      throw error; // and into the console
     });
   }
 
@@ -194,7 +197,11 @@
     });
   });
   more.addEventListener("click", function () {
-    showMore(latest, box.dataset.answered);
+    var first = shown; // the button may go once all are shown: focus moves to the first new result
+    showMore(latest, box.dataset.answered).then(function () {
+      var added = list.querySelectorAll(".md-search-result__link")[first];
+      if (added) added.focus();
+    });
   });
   list.addEventListener("click", function (event) {
     if (event.target.closest("a")) toggle.checked = false;

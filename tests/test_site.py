@@ -127,6 +127,7 @@ def test_plain_mkdocs_build_works(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "out" / "dang-ky" / "2024-stc-01" / "index.html").is_file()
+    assert "/dang-ky/2024-stc-01/" in search_pages(tmp_path / "out")  # the plugin indexed it for search
 
 
 def test_plain_mkdocs_build_refuses_invalid_content(tmp_path):

@@ -174,7 +174,7 @@ def measure_size(n: int, work: Path, args) -> dict:
     result["output_mb"] = tree_size(site) / 2**20
     result["sample_id"] = sample_id
     result["page_bytes"] = _size(site / "dang-ky" / sample_id / "index.html") if sample_id else 0  # N = 0: no such page
-    result["search_index_mb"] = _size(site / "search" / "search_index.json") / 2**20
+    result["search_index_mb"] = tree_size(site / "pagefind") / 2**20  # Pagefind's index, all its pieces
     result["largest_page"] = largest_page(site)
     return result
 

@@ -1,9 +1,17 @@
-"""Time to search in headless Chromium: from navigation to the search worker's
-"ready" message, and from typing a query to the worker's answer.
+"""Search in headless Chromium, and what its index costs to build.
 
-Serves a built site over HTTP on a free port (workers need http), opens a small
-page of it in a fresh browser context (cold cache) and listens to the messages
-of Material's search worker (READY = 1, RESULT = 3 in its SearchMessageType).
+Serves a built site over HTTP on a free port, opens a small page of it in a
+fresh browser context (cold cache), presses `/` and types a query at once, as
+someone who knows what they want would. theme/assets/search.js marks its
+progress on the search box (data-state, data-answered); an observer records
+when each changes. For each run:
+  ready_ms         from pressing `/` until Pagefind is loaded (script, entry, metadata, WebAssembly)
+  first_answer_ms  from pressing `/` until the results of the query are on screen
+  typing_ms        of which the browser spent this long receiving the keystrokes
+  next_answer_ms   the same for a second query once everything is warm (typed, then answered)
+  kb               what the browser downloaded from pagefind/ until the first answer
+Plus the index on disk and the CPU time of indexing the site with Pagefind
+alone (the step `dotpha build` runs after MkDocs).
 
     python3 bench/search_ready.py SITE_DIR [--repeat 5] [--page gioi-thieu/] [--query "giai phong mat bang"]
     python3 bench/search_ready.py --n 10000        # builds synthetic content of that size first
@@ -15,33 +23,31 @@ import argparse
 import functools
 import http.server
 import json
+import os
 import statistics
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+SECOND_QUERY = "vuong mac"
 
-# Wraps Worker so the page records when the search worker answers (ms since navigation start).
+# Records, in ms since navigation start, when the search box changes state and when it shows an answer.
 LISTEN = """
-(() => {
-  const Original = window.Worker;
-  window.__dp = { ready: null, results: [] };
-  window.Worker = function (url, options) {
-    const worker = new Original(url, options);
-    worker.addEventListener("message", (event) => {
-      const type = event.data && event.data.type;
-      if (type === 1 && window.__dp.ready === null) window.__dp.ready = performance.now();
-      if (type === 3) window.__dp.results.push({ at: performance.now(), count: event.data.data.items.length });
-    });
-    return worker;
-  };
-  window.Worker.prototype = Original.prototype;
-})();
+window.__dp = { ready: null, answers: {} };
+document.addEventListener("DOMContentLoaded", () => {
+  const box = document.querySelector("[data-dp-search]");
+  new MutationObserver(() => {
+    if (box.dataset.state === "ready" && window.__dp.ready === null) window.__dp.ready = performance.now();
+    if (box.dataset.answered && !(box.dataset.answered in window.__dp.answers)) window.__dp.answers[box.dataset.answered] = performance.now();
+  }).observe(box, { attributes: true });
+});
 """
 
 
@@ -58,28 +64,51 @@ def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 def measure_once(browser, url: str, query: str) -> dict:
     context = browser.new_context()
+    responses: list = []
+    context.on("response", lambda response: responses.append(response) if "/pagefind/" in response.url else None)
     page = context.new_page()
     page.add_init_script(LISTEN)
     page.goto(url)
-    result = measure_once_on(page, query)
-    context.close()
-    return result
-
-
-def measure_once_on(page, query: str) -> dict:
-    """On a page opened with LISTEN: wait for the worker, type the query, wait for its answer."""
-    page.wait_for_function("window.__dp.ready !== null", timeout=120_000)
-    ready = page.evaluate("window.__dp.ready")
+    page.wait_for_load_state("load")
+    opened = page.evaluate("performance.now()")
     page.keyboard.press("/")
-    typed = page.evaluate("performance.now()")
     page.keyboard.type(query, delay=0)
-    page.wait_for_function("(n) => window.__dp.results.length > 0 && window.__dp.results[window.__dp.results.length - 1].at > n", arg=typed, timeout=60_000)
-    page.wait_for_timeout(300)  # let the last keystroke's query finish too
-    results = page.evaluate("window.__dp.results")
-    return {"ready_ms": ready, "answer_ms": results[-1]["at"] - typed, "hits": results[-1]["count"]}
+    done_typing = page.evaluate("performance.now()")
+    page.wait_for_function("q => q in window.__dp.answers", arg=query, timeout=120_000)
+    downloaded = sum(len(r.body()) for r in list(responses))
+    hits = page.locator(".md-search-result__meta").inner_text()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(SECOND_QUERY, delay=0)
+    typed = page.evaluate("performance.now()")
+    page.wait_for_function("q => q in window.__dp.answers", arg=SECOND_QUERY, timeout=60_000)
+    marks = page.evaluate("window.__dp")
+    context.close()
+    return {
+        "ready_ms": marks["ready"] - opened,
+        "first_answer_ms": marks["answers"][query] - opened,
+        "typing_ms": done_typing - opened,
+        "next_answer_ms": marks["answers"][SECOND_QUERY] - typed,
+        "kb": downloaded / 1024,
+        "hits": hits,
+    }
 
 
-def measure(site: Path, repeat: int, page_path: str, query: str) -> dict:
+def index_cost(site: Path) -> dict:
+    """Pagefind over the site again, as `dotpha build` runs it: wall and CPU seconds of the child."""
+    from generator.search import index_site
+
+    before = os.times()
+    started = time.perf_counter()
+    index_site(site)
+    after = os.times()
+    return {"wall_s": time.perf_counter() - started, "cpu_s": (after.children_user - before.children_user) + (after.children_system - before.children_system)}
+
+
+def tree_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def measure(site: Path, repeat: int, page_path: str, query: str, index: bool = True) -> dict:
     from playwright.sync_api import sync_playwright
 
     server, base = serve(site)
@@ -90,22 +119,27 @@ def measure(site: Path, repeat: int, page_path: str, query: str) -> dict:
             browser.close()
     finally:
         server.shutdown()
-    index = site / "search" / "search_index.json"
+    bundle = site / "pagefind"
+    pages = sum(1 for _ in bundle.glob("fragment/*"))
+    cost = index_cost(site) if index else {"cpu_s": float("nan"), "wall_s": float("nan")}
     return {
         "site": str(site),
-        "index_mb": index.stat().st_size / 2**20 if index.is_file() else 0,
-        "ready_ms_median": statistics.median(r["ready_ms"] for r in runs),
-        "answer_ms_median": statistics.median(r["answer_ms"] for r in runs),
+        "indexed_pages": pages,
+        "index_mb": tree_size(bundle) / 2**20,
+        "index_files": sum(1 for p in bundle.rglob("*") if p.is_file()),
+        "index_cpu_s": cost["cpu_s"],
+        "index_wall_s": cost["wall_s"],
+        "index_cpu_ms_per_page": 1000 * cost["cpu_s"] / max(pages, 1),
+        **{f"{key}_median": statistics.median(r[key] for r in runs) for key in ("ready_ms", "first_answer_ms", "typing_ms", "next_answer_ms", "kb")},
         "runs": runs,
     }
 
 
 def built_site(n: int, work: Path) -> Path:
-    sys.path.insert(0, str(BENCH))
     import synth
 
     content, site = work / f"content-{n}", work / f"site-{n}"
-    if not (site / "search" / "search_index.json").is_file():
+    if not (site / "pagefind" / "pagefind-entry.json").is_file():
         if not content.is_dir():
             synth.generate(content, n)
         subprocess.run([sys.executable, "-m", "generator.cli", "build", "--content", str(content), "--site-dir", str(site), "--as-of", "2025-11-01"], cwd=ROOT, check=True)
@@ -113,17 +147,18 @@ def built_site(n: int, work: Path) -> Path:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Search readiness in headless Chromium.")
+    parser = argparse.ArgumentParser(description="Search in headless Chromium, and the cost of its index.")
     parser.add_argument("site", nargs="?", type=Path)
     parser.add_argument("--n", type=int, help="build synthetic content of this size (in --work) and measure it")
     parser.add_argument("--work", type=Path, default=Path("/tmp/dotpha-bench"))
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--page", default="gioi-thieu/", help="page to open (a small one, so the page's own weight does not count)")
     parser.add_argument("--query", default="giai phong mat bang")
+    parser.add_argument("--no-index-cost", action="store_true", help="skip timing Pagefind over the site again")
     args = parser.parse_args()
+    sys.path.insert(0, str(BENCH))
     site = args.site or built_site(args.n, args.work)
-    result = measure(site, args.repeat, args.page, args.query)
-    print(json.dumps(result, indent=2))
+    print(json.dumps(measure(site, args.repeat, args.page, args.query, not args.no_index_cost), indent=2, ensure_ascii=False))
     return 0
 
 

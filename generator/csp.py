@@ -5,7 +5,8 @@ whose text depends on the page's depth, and a tab restorer). Rather than allow
 every inline script (`'unsafe-inline'`, which would also let an injected one
 run), the policy lists the SHA-256 hash of each distinct inline script found in
 the built site: a handful, whatever the number of pages. Scripts from files
-must come from the site itself.
+must come from the site itself; search compiles Pagefind's WebAssembly,
+which needs `'wasm-unsafe-eval'` (that, and not `'unsafe-eval'`).
 
 Inline styles are another matter: generated bar charts set `style="width:…"`
 (numbers computed by dotpha, never user text), and CSS cannot run script, so
@@ -47,12 +48,13 @@ def content_security_policy(site_dir: Path) -> str:
     styles = "'self' 'unsafe-inline'" if has_inline_styles(site_dir) else "'self'"
     directives = [
         "default-src 'none'",
-        "script-src 'self' " + " ".join(inline_script_hashes(site_dir)),
+        # 'wasm-unsafe-eval': Pagefind's search runs as WebAssembly (compiling it is all it allows, not eval).
+        "script-src 'self' 'wasm-unsafe-eval' " + " ".join(inline_script_hashes(site_dir)),
         f"style-src {styles}",
         "img-src 'self' data:",  # Material's icons are data: URLs in its stylesheet
         "font-src 'self'",
-        "connect-src 'self'",  # the search index
-        "worker-src 'self'",  # the search worker
+        "connect-src 'self'",  # the pieces of the search index
+        "worker-src 'self'",  # Pagefind's search worker
         "manifest-src 'self'",
         "base-uri 'none'",
         "form-action 'none'",

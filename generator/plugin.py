@@ -6,7 +6,8 @@ on_pre_build → load and validate everything (before MkDocs cleans site_dir,
                and apply the build profile (public: internal parts left out)
 on_files     → add the generated pages, in memory
 on_page_*    → render our pages with our own templates
-on_post_build→ fold the search index so that `quang ngai` finds `Quảng Ngãi`
+on_env       → the filter theme/main.html spells đ-words for the search index with
+on_post_build→ index the built site for search (Pagefind)
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from .files import site_files
 from .pages import PageRenderer, PageSpec
 from .problems import ContentError, Problem
 from .profile import DEFAULT_PUBLIC_HIDDEN_FIELDS, Profile, ProfileError, check_hidden_fields, content_for, resolve_profile
-from .search import fold_search_index
+from .search import SearchIndexError, folded_d_words, index_site
 
 ENV_CONTENT = "DOTPHA_CONTENT"
 ENV_AS_OF = "DOTPHA_AS_OF"
@@ -118,7 +119,7 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
         # from here until all are written (hundreds of MB at 20,000 registrations).
         return content if page.file.src_uri not in self.generated else ""
 
-    @event_priority(100)  # before the search plugin reads page.content
+    @event_priority(100)  # before any other plugin reads page.content
     def on_page_context(self, context, page, config, nav):
         spec = self.generated.get(page.file.src_uri)
         if spec is not None:
@@ -130,11 +131,16 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
             page.content = None  # written; nothing reads it again
         return output
 
-    @event_priority(-100)
+    def on_env(self, env, config, files):
+        env.filters["folded_d_words"] = folded_d_words
+        return env
+
+    @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, config):
-        index = Path(config.site_dir) / "search" / "search_index.json"
-        if index.is_file():
-            fold_search_index(index)
+        try:
+            index_site(Path(config.site_dir))
+        except SearchIndexError as error:
+            raise PluginError(str(error)) from None
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.content_dir))

@@ -1,57 +1,59 @@
-"""Search without diacritics: a folded copy of every document in Material's index.
+"""Search: Pagefind's index of the built site, and the one letter it needs help with.
 
-Material's search plugin writes `search/search_index.json`; this step runs
-after it and adds a `folded` field (no diacritics, đ → d, lower case) that the
-search worker indexes beside title and text, so `quang ngai` finds `Quảng Ngãi`
-while queries with diacritics still match the original text first.
+After MkDocs has written the site, `index_site` runs Pagefind (its binary ships
+in the `pagefind[extended]` wheel; nothing is downloaded) over it. Pagefind
+reads only the part of a page marked `data-pagefind-body` (theme/main.html
+marks registration pages and the pages written by hand) and writes
+`pagefind/`: an index in small compressed pieces, of which the browser loads
+only those a query needs (theme/assets/search.js).
+
+Pagefind 1.5 matches Vietnamese tone and vowel marks either way (`quang ngai`
+finds `Quảng Ngãi`, the exact spelling ranks first), but đ is a letter of its
+own to it: `duong` would not find `đường`. `folded_d_words` lists the words
+of a page that have đ/Đ, spelled with d; theme/main.html hands them to
+Pagefind as a metadata field, which it searches but never shows in excerpts.
 """
 
 from __future__ import annotations
 
-import html
-import json
 import re
+import shutil
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
 
 from .text import fold
 
-_TAG = re.compile(r"<[^>]+>")
+BUNDLE_DIR = "pagefind"
+# Pagefind's ready-made interfaces: the site has its own (theme/assets/search.js).
+_UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")  # fmt: skip
+_D_WORD = re.compile(r"\w*[đĐ]\w*")
 
 
-def fold_search_index(path: Path) -> None:
-    index = json.loads(path.read_bytes())
-    fields = index["config"].setdefault("fields", {})
-    # The folded title weighs like the title, so a match there outranks a folded word in the text.
-    fields["folded_title"] = {"boost": fields.get("title", {}).get("boost", 1000.0)}
-    fields["folded"] = {"boost": 1.0}
-    # The same bytes as json.dumps(index, ...), written document by document: the
-    # whole index as one string, then encoded, would be held three times over (90 MB
-    # of index at 20,000 registrations), and each folded copy lives only until written.
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    with path.open("w", encoding="utf-8") as out:
-        out.write("{")
-        for number, (key, value) in enumerate(index.items()):
-            out.write(("," if number else "") + encode(key) + ":")
-            if key != "docs":
-                out.write(encode(value))
-                continue
-            out.write("[")
-            for position, doc in enumerate(value):
-                out.write(("," if position else "") + encode(_with_folded(doc)))
-                value[position] = None
-            out.write("]")
-        out.write("}")
+class SearchIndexError(Exception):
+    """Pagefind could not index the site; the message says why."""
 
 
-def _with_folded(doc: dict) -> dict:
-    doc["title"] = unicodedata.normalize("NFC", doc.get("title", ""))
-    doc["text"] = unicodedata.normalize("NFC", doc.get("text", ""))
-    doc["folded_title"] = _folded(doc["title"])
-    doc["folded"] = _folded(doc["text"])
-    return doc
+def folded_d_words(html: str) -> str:
+    """The distinct words of a page that contain đ or Đ, folded, in order of first use: `Đường đi` → `duong di`."""
+    words = _D_WORD.findall(unicodedata.normalize("NFC", html))
+    return " ".join(dict.fromkeys(fold(word) for word in words))
 
 
-def _folded(markup: str) -> str:
-    """Plain folded words of an HTML fragment; never displayed, only matched."""
-    return fold(html.unescape(_TAG.sub(" ", markup)))
+def index_site(site_dir: Path) -> None:
+    """Write `pagefind/` into a built site: the index of its marked pages, in Vietnamese."""
+    bundle = Path(site_dir) / BUNDLE_DIR
+    if bundle.exists():
+        shutil.rmtree(bundle)  # a rebuild into the same folder leaves no stale piece behind
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--force-language", "vi", "--silent"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as error:
+        raise SearchIndexError(f"không chạy được Pagefind: {error}") from None
+    if done.returncode != 0:
+        detail = (done.stderr or done.stdout).strip()
+        raise SearchIndexError(f"Pagefind không lập được chỉ mục tìm kiếm (cài bằng pip install 'pagefind[extended]'):\n{detail}")
+    for name in _UNUSED:
+        (bundle / name).unlink(missing_ok=True)

@@ -93,7 +93,7 @@ class _FoldTable(dict):
     """Character → the same character decomposed (NFD), without its combining
     marks, đ/Đ as d/D; filled on first sight.  Decomposition and mark removal
     work character by character, so translating with this table equals doing
-    them on the whole text, at half the cost (the search index folds megabytes)."""
+    them on the whole text, at half the cost."""
 
     def __missing__(self, code: int) -> str:
         decomposed = unicodedata.normalize("NFD", chr(code))

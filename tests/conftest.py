@@ -33,6 +33,8 @@ Changed keys keep their line; new keys follow `status`, before the tail.
 from __future__ import annotations
 
 import copy
+import gzip
+import json
 import shutil
 import datetime as dt
 from dataclasses import dataclass
@@ -223,3 +225,26 @@ def site_content(content):
     shutil.copytree(repo / "theme", content.root.parent / "theme")
     content.write("pages/gioi-thieu.md", "# Giới thiệu\n\nTrang thử.\n")
     return content
+
+
+# ---------------------------------------------------------------- the search index of a built site
+
+PAGEFIND_MAGIC = b"pagefind_dcd"  # after gzip: what begins every piece of a Pagefind index
+
+
+def unpacked(path: Path) -> bytes:
+    """A file's bytes, gzip files (the sitemap, the pieces of the search index) decompressed."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+def search_pages(site: Path) -> dict[str, dict]:
+    """What the search index holds of each page, by URL: Pagefind's fragment files
+    (`{"url", "content", "meta": {"title", ...}, ...}`), read as its script reads them."""
+    pages = {}
+    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = unpacked(path)
+        assert data.startswith(PAGEFIND_MAGIC), path
+        fragment = json.loads(data[len(PAGEFIND_MAGIC):])
+        pages[fragment["url"]] = fragment
+    return pages

@@ -18,9 +18,10 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from conftest import search_pages
 from gitwork import GitWork
 from playwright.sync_api import sync_playwright
-from test_browser import CHROMIUM, CHROMIUM_ARGS, SEARCH_WAIT_MS, serve
+from test_browser import CHROMIUM, CHROMIUM_ARGS, search, serve
 
 from generator.archive import ArchiveError, manifest, publish_archives, stored_snapshots, verify_snapshot
 from generator.versions import versions_json
@@ -104,6 +105,15 @@ def test_every_archived_page_carries_the_banner_and_the_live_site_none(project):
     for page in pages:
         assert BANNER in page.read_text(encoding="utf-8"), page
     assert "Bản lưu trữ" not in (project / "site/index.html").read_text(encoding="utf-8")
+
+
+def test_each_year_has_its_own_search_index(project):
+    year, live = search_pages(project / "site" / "2024"), search_pages(project / "site")
+    assert year and all(url.startswith("/dang-ky/2024-") or url.count("/") == 2 for url in year), sorted(year)
+    assert "ĐÃ SỬA" not in year["/dang-ky/2024-stc-01/"]["meta"]["title"]
+    assert live["/dang-ky/2024-stc-01/"]["meta"]["title"].startswith("ĐÃ SỬA SAU KHI LƯU")
+    assert any(url.startswith("/dang-ky/2025-") for url in live)
+    assert not any(url.startswith("/2024/") for url in live)  # the archive stays out of the live site's index
 
 
 class _Links(HTMLParser):
@@ -303,9 +313,8 @@ def _check_selector(page, site) -> None:
 
 
 def _check_search(page, site) -> None:
-    page.goto(site("/2024/"))
-    page.keyboard.press("/")
-    page.keyboard.type("giai phong mat bang", delay=20)
-    page.wait_for_selector(".md-search-result__link", timeout=SEARCH_WAIT_MS)
-    hrefs = [a.get_attribute("href") for a in page.query_selector_all(".md-search-result__link")]
-    assert hrefs and all(href.startswith(site("/2024/dang-ky/")) for href in hrefs), hrefs
+    paths = search(page, site, "quyet toan dut diem", path="/2024/")
+    assert paths and all(path.startswith("/2024/dang-ky/2024-") for path in paths), paths
+    assert "ĐÃ SỬA" not in page.inner_text(".md-search-result")  # the year's own index, as it stood
+    assert search(page, site, "quyet toan dut diem")[0] == "/dang-ky/2024-stc-01/"  # the live site's, from its root
+    assert "ĐÃ SỬA" in page.inner_text(".md-search-result")

@@ -2,20 +2,20 @@
 
 The sentinel tests plant a unique word (`zq...`) in every field of internal
 registrations and in every field a public build hides, build the site with
-each profile, and read every byte of every file (the gzipped sitemap
-decompressed, file paths included): the internal build must show every word,
-the public build none.
+each profile, and read every byte of every file (gzip files decompressed:
+the sitemap and the pieces of Pagefind's search index; file paths included):
+the internal build must show every word, the public build none. The search
+index alone is checked the same way, so that a word left in it would be seen.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import re
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, DIFFICULT, dump
+from conftest import AS_OF, DIFFICULT, dump, search_pages, unpacked
 from gitwork import GitWork
 
 from generator.cli import main
@@ -95,14 +95,14 @@ def sentinels_of(value) -> set[str]:
     return set(SENTINEL.findall(value)) if isinstance(value, str) else set()
 
 
-def site_haystack(site: Path) -> bytes:
-    """Every path and every byte of a built site, gzip files decompressed, in lower case."""
+def site_haystack(site: Path, under: str = "") -> bytes:
+    """Every path and every byte of a built site (or of one folder of it), gzip
+    files decompressed (the sitemap, every piece of the search index), in lower case."""
     parts = []
-    for path in sorted(site.rglob("*")):
+    for path in sorted((site / under).rglob("*")):
         parts.append(path.relative_to(site).as_posix().encode())
         if path.is_file():
-            data = path.read_bytes()
-            parts.append(gzip.decompress(data) if path.suffix == ".gz" else data)
+            parts.append(unpacked(path))
     return b"\n".join(parts).lower()
 
 
@@ -141,6 +141,22 @@ def test_public_build_carries_no_trace_of_what_it_leaves_out(project, tmp_path):
     internal, public = site_haystack(tmp_path / "internal"), site_haystack(tmp_path / "public")
     assert sorted(word for word in planted if word.encode() not in internal) == []  # the test can fail
     assert sorted(word for word in planted if word.encode() in public) == []
+
+
+def test_public_search_index_holds_no_hidden_field(project, tmp_path):
+    """The index is made from the pages of each build: the internal one finds
+    every hidden text and internal registration, the public one none of them."""
+    build(project, tmp_path / "internal", "--profile", "internal")
+    build(project, tmp_path / "public", "--profile", "public")
+    shown_as_text = {word for word in sentinels_of(INTERNAL_PART_I) | sentinels_of(INTERNAL_PART_II) | sentinels_of(PUBLIC_WITH_HIDDEN)
+                     if "url" not in word and "person" not in word}  # fmt: skip  (addresses, not text)
+    assert {"zqpubsupport", "zqpubobstacle", "zqpubcomment", "zqintcontent", "zqinttitle"} <= shown_as_text
+    internal, public = site_haystack(tmp_path / "internal", "pagefind"), site_haystack(tmp_path / "public", "pagefind")
+    assert sorted(word for word in shown_as_text if word.encode() not in internal) == []  # the scan can fail
+    assert sorted(word for word in sentinels_of(PUBLIC_WITH_HIDDEN) | shown_as_text if word.encode() in public) == []
+    internal_pages, public_pages = search_pages(tmp_path / "internal"), search_pages(tmp_path / "public")
+    assert "/dang-ky/2023-zqintid-01/" in internal_pages and "/dang-ky/2023-zqintid-01/" not in public_pages
+    assert "/dang-ky/2024-stc-02/" in public_pages and PLACEHOLDER in public_pages["/dang-ky/2024-stc-02/"]["content"]
 
 
 def test_public_build_drops_pages_that_only_internal_registrations_made(project, tmp_path):

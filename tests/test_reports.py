@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import search_pages
 
 from generator.pages.reports import administrative_date, file_href, report_sections
 from generator.pages.view import SiteView
@@ -111,8 +112,10 @@ def test_registration_page_carries_the_official_form(site):
 
 def test_registration_page_links_its_form_and_no_form_page_is_built(site):
     html = article(site / "dang-ky" / "2024-stc-01" / "index.html")
-    assert '<a href="#don">In đơn đăng ký</a>' in html and '<div id="don" class="dp-form-head">' in html
+    assert '<a href="#don">In đơn đăng ký</a>' in html and '<div id="don" class="dp-form-head" data-pagefind-ignore>' in html
     assert not list(site.glob("dang-ky/*/don"))  # one page per registration, not two
+    indexed = search_pages(site)
+    assert "/dang-ky/2024-stc-01/" in indexed and not any(url.endswith("/don/") for url in indexed)
 
 
 def test_downloads_page_links_every_file(site):

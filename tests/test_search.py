@@ -1,116 +1,143 @@
-"""The folded search index: `giai phong` finds `giải phóng`.
+"""The search index: Pagefind run over the built site (generator/search.py).
 
-Material's search plugin writes `search/search_index.json`; `fold_search_index`
-then adds, per document, a copy of its text without diacritics (and a field
-for it in the index config) that Material's worker indexes like any other.
-These tests read the index as the worker does: every field a document carries
-besides `location` is searched only if `config.fields` names it. The browser
-side (typing queries into Material's search box) is in test_browser.py.
+These tests read the index `dotpha build` wrote the way Pagefind's script
+reads it (`conftest.search_pages`: one fragment per indexed page, with its
+URL, text and metadata). Queries typed into the search box, with and without
+diacritics, in NFD, and hostile titles are in test_browser.py,
+test_registry_browser.py and test_security.py; the public build's index in
+test_profile.py; an archived year's own index in test_archive.py.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import UNITS_YML, ContentFolder, search_pages
 
-from generator.search import fold_search_index
+from generator.cli import main
+from generator.search import SearchIndexError, folded_d_words, index_site
 
-
-def NFD(text: str) -> str:
-    return unicodedata.normalize("NFD", text)
-
-
-CONFIG = {
-    "lang": ["vi"],
-    "separator": "[\\s\\-]+",
-    "pipeline": ["stopWordFilter"],
-    "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}, "tags": {"boost": 1000000.0}},
-}
-DOCS = [
-    {
-        "location": "dang-ky/2025-husl-01/",
-        "title": "Giải phóng mặt bằng 156 ha Khu công nghiệp Sơn Lâm",
-        "text": "<p>Bàn giao mặt bằng sạch dự án <strong>đường ven biển</strong>; ĐƯỜNG TỈNH 624.</p>",
-    },
-    {
-        "location": "dang-ky/2025-husl-01/#tien-do",
-        "title": NFD("Tiến độ thực hiện"),  # text that reached the index decomposed
-        "text": NFD("<p>Đã kiểm đếm 120/300 hộ.</p>"),
-    },
-]
+REPO = Path(__file__).resolve().parent.parent
+TITLE = "Mở rộng đường ven biển qua Quảng Ngãi"
+FREE_PAGE = "# Giới thiệu\n\nĐường dây nóng của Ban Tổ chức.\n"
 
 
-def write_index(path: Path, docs=DOCS, config=CONFIG) -> Path:
-    path.write_text(json.dumps({"config": config, "docs": docs}, ensure_ascii=False), encoding="utf-8")
-    return path
+def build(project: Path, site: Path) -> int:
+    return main(["build", "--config", str(project / "site_config.yml"), "--content", str(project / "content"),
+                 "--as-of", "2024-12-31", "--site-dir", str(site)])  # fmt: skip
 
 
-@pytest.fixture
-def folded(tmp_path: Path) -> dict:
-    index = write_index(tmp_path / "search_index.json")
-    fold_search_index(index)
-    return json.loads(index.read_text(encoding="utf-8"))
+def project_in(root: Path) -> ContentFolder:
+    shutil.copy(REPO / "site_config.yml", root / "site_config.yml")
+    shutil.copytree(REPO / "theme", root / "theme")
+    content = ContentFolder(root / "content")
+    content.units(UNITS_YML)
+    content.registration(title=TITLE, content="Giải phóng mặt bằng **đoạn qua** xã Bình Sơn.")
+    content.registration(id="2024-stc-02", kind="breakthrough")
+    content.write("pages/gioi-thieu.md", FREE_PAGE)
+    return content
 
 
-def added_fields(doc: dict) -> dict[str, str]:
-    """The fields that folding added to a document."""
-    original = next(d for d in DOCS if d["location"] == doc["location"])
-    return {name: value for name, value in doc.items() if name not in original}
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("search")
+    project_in(root)
+    assert build(root, root / "site") == 0
+    return root / "site"
 
 
-def searchable(doc: dict) -> str:
-    return " ".join(value for name, value in added_fields(doc).items())
+# ---------------------------------------------------------------- đ spelled with d
 
 
-def test_every_added_field_is_indexed(folded: dict):
-    for doc in folded["docs"]:
-        assert added_fields(doc), doc["location"]
-        for name in added_fields(doc):
-            assert name in folded["config"]["fields"], name
+def test_words_with_d_are_folded_once_each_in_order():
+    assert folded_d_words("<p>Đường đi đến Đà Nẵng; ĐƯỜNG tỉnh, đường.</p>") == "duong di den da"
+    assert folded_d_words("Không có chữ nào như thế") == ""
 
 
-def test_the_fields_material_had_stay(folded: dict):
-    for name, spec in CONFIG["fields"].items():
-        assert folded["config"]["fields"][name] == spec
-    assert {k: v for k, v in folded["config"].items() if k != "fields"} == {k: v for k, v in CONFIG.items() if k != "fields"}
+def test_decomposed_text_folds_like_composed_text():
+    assert folded_d_words(unicodedata.normalize("NFD", "Đường đổi")) == "duong doi"
 
 
-def test_folded_copy_has_no_diacritics_no_tags_lower_case(folded: dict):
-    first, second = folded["docs"]
-    assert "giai phong mat bang 156 ha khu cong nghiep son lam" in searchable(first)
-    assert "duong ven bien" in searchable(first)
-    assert "duong tinh 624" in searchable(first)
-    assert "tien do thuc hien" in searchable(second)
-    assert "da kiem dem 120/300 ho" in searchable(second)
-    for doc in folded["docs"]:
-        text = searchable(doc)
-        assert "<" not in text and ">" not in text
-        assert text == text.lower()
-        assert not any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", text))
-        assert "đ" not in text and "Đ" not in text
+def test_folded_words_are_safe_inside_an_attribute():
+    folded = folded_d_words('đ"><script>đ=1</script><img src=x onerror=đ>')
+    assert folded == "d"
+    assert re.fullmatch(r"[a-z0-9_ ]*", folded_d_words(FREE_PAGE + TITLE + "đ_1 Đ2"))
 
 
-def test_title_and_text_become_nfc(folded: dict):
-    """A decomposed query box can be normalised; a decomposed index cannot be
-    matched by a composed query. Material shows title and text as they are."""
-    second = folded["docs"][1]
-    assert second["title"] == "Tiến độ thực hiện"
-    assert second["text"] == "<p>Đã kiểm đếm 120/300 hộ.</p>"
-    assert folded["docs"][0]["text"] == DOCS[0]["text"]  # already NFC: untouched
+# ---------------------------------------------------------------- what the index holds
 
 
-def test_folding_twice_changes_nothing(tmp_path: Path, folded: dict):
-    index = write_index(tmp_path / "again.json", docs=folded["docs"], config=folded["config"])
-    fold_search_index(index)
-    assert json.loads(index.read_text(encoding="utf-8")) == folded
+def test_registration_pages_and_free_pages_are_indexed_and_lists_are_not(site):
+    assert sorted(search_pages(site)) == ["/dang-ky/2024-stc-01/", "/dang-ky/2024-stc-02/", "/gioi-thieu/"]
+    assert (site / "dang-ky" / "index.html").is_file() and (site / "don-vi" / "so-tai-chinh" / "index.html").is_file()
 
 
-def test_an_empty_index_stays_valid(tmp_path: Path):
-    index = write_index(tmp_path / "empty.json", docs=[])
-    fold_search_index(index)
-    data = json.loads(index.read_text(encoding="utf-8"))
-    assert data["docs"] == []
-    assert set(CONFIG["fields"]) < set(data["config"]["fields"])
+def test_a_registration_is_indexed_by_title_and_text_without_boilerplate(site):
+    page = search_pages(site)["/dang-ky/2024-stc-01/"]
+    assert page["meta"]["title"] == TITLE
+    assert page["content"].startswith(TITLE)
+    assert "Giải phóng mặt bằng đoạn qua xã Bình Sơn" in page["content"]
+    assert "Nguyễn Văn An" in page["content"] and "Sở Tài chính" in page["content"]
+    html = (site / "dang-ky" / "2024-stc-01" / "index.html").read_text(encoding="utf-8")
+    assert "Tệp nguồn" in html and "Lịch sử thay đổi" in html  # on the page, not in the index:
+    assert "Tệp nguồn" not in page["content"] and "Lịch sử thay đổi" not in page["content"]
+    # The form's numbered labels are on every page: not what anyone searches for.
+    assert "1. Tên công việc đăng ký" in html and "Tên công việc đăng ký" not in page["content"]
+    assert page["content"].count(TITLE) == 1  # the heading, not again as item 1 of the form
+
+
+def test_words_with_d_are_searchable_spelled_with_d(site):
+    pages = search_pages(site)
+    assert {"duong", "doan", "dang"} <= set(pages["/dang-ky/2024-stc-01/"]["meta"]["folded"].split())
+    assert "duong" in pages["/gioi-thieu/"]["meta"]["folded"].split()
+    assert "duong" not in pages["/gioi-thieu/"]["content"].lower()  # not in the text excerpts come from
+
+
+def test_the_index_is_one_vietnamese_index(site):
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["vi"]
+    assert entry["languages"]["vi"]["page_count"] == 3
+
+
+def test_only_the_pieces_the_site_uses_are_kept(site):
+    names = sorted(path.name for path in (site / "pagefind").iterdir())
+    assert [re.sub(r"_[0-9a-f]+\.", "_HASH.", name) for name in names] == [
+        "fragment", "index", "pagefind-entry.json", "pagefind-worker.js", "pagefind.js", "pagefind.vi_HASH.pf_meta",
+        "wasm.unknown.pagefind",
+    ]  # fmt: skip
+
+
+# ---------------------------------------------------------------- running Pagefind
+
+
+def test_indexing_again_leaves_no_stale_piece(tmp_path):
+    page = tmp_path / "a" / "index.html"
+    page.parent.mkdir()
+    page.write_text('<html lang="vi"><body><main data-pagefind-body><h1>Đường</h1></main></body></html>', encoding="utf-8")
+    stale = tmp_path / "pagefind" / "fragment" / "vi_0000000.pf_fragment"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
+    index_site(tmp_path)
+    assert not stale.exists()
+    assert list(search_pages(tmp_path)) == ["/a/"]
+
+
+def test_a_failing_pagefind_stops_the_build_and_keeps_the_old_site(site_content, tmp_path, monkeypatch, capsys):
+    project = site_content.root.parent
+    site = tmp_path / "site"
+    assert build(project, site) == 0
+    before = (site / "index.html").read_bytes()
+    capsys.readouterr()
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")  # the pagefind package runs this instead of its binary
+    with pytest.raises(SearchIndexError, match="Pagefind không lập được chỉ mục tìm kiếm"):
+        index_site(tmp_path)
+    assert build(project, site) == 1
+    error = capsys.readouterr().err
+    assert "dotpha: không dựng được trang, trang cũ giữ nguyên:" in error and "Traceback" not in error
+    assert "Pagefind không lập được chỉ mục tìm kiếm (cài bằng pip install 'pagefind[extended]')" in error
+    assert (site / "index.html").read_bytes() == before

@@ -23,7 +23,7 @@
   "use strict";
 
   var PAGE_SIZE = 50;
-  var TEXT_PARAM = "tim"; // not `q`: Material's search opens itself on `?q=`
+  var TEXT_PARAM = "tim"; // "tìm": the text box's words in the address
   // Columns of a row in registry.json (see generator/registry.py).
   var C = { id: 0, year: 1, kind: 2, status: 3, unit: 4, evaluator: 5, flags: 6, tags: 7, due: 8, dueText: 9, title: 10, name: 11, person: 12, late: 13 };
   var FACETS = [

@@ -29,7 +29,7 @@ from .files import site_files
 from .pages import PageRenderer, PageSpec
 from .problems import ContentError, Problem
 from .profile import DEFAULT_PUBLIC_HIDDEN_FIELDS, Profile, ProfileError, check_hidden_fields, content_for, resolve_profile
-from .search import SearchIndexError, folded_d_words, index_site
+from .search import SHARD_PAGES, SearchIndexError, folded_d_words, index_site
 
 ENV_CONTENT = "DOTPHA_CONTENT"
 ENV_AS_OF = "DOTPHA_AS_OF"
@@ -45,6 +45,7 @@ class DotphaConfig(Config):
     public_hidden_fields = c.ListOfItems(c.Type(str), default=list(DEFAULT_PUBLIC_HIDDEN_FIELDS))
     closed_years = c.ListOfItems(c.Type(int), default=[])  # `dotpha diff` warns on changes to these years
     province = c.Type(str, default="")  # "Sơn Hà": the header and date line of the danh mục and forms
+    search_shard_pages = c.Type(int, default=SHARD_PAGES)  # pages per Pagefind run (its memory: ~0.2 MB a page)
 
 
 class DotphaPlugin(BasePlugin[DotphaConfig]):
@@ -138,7 +139,7 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, config):
         try:
-            index_site(Path(config.site_dir))
+            index_site(Path(config.site_dir), shard_pages=max(1, self.config.search_shard_pages))
         except SearchIndexError as error:
             raise PluginError(str(error)) from None
 

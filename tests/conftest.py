@@ -242,7 +242,7 @@ def search_pages(site: Path) -> dict[str, dict]:
     """What the search index holds of each page, by URL: Pagefind's fragment files
     (`{"url", "content", "meta": {"title", ...}, ...}`), read as its script reads them."""
     pages = {}
-    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for path in sorted((site / "pagefind").glob("**/fragment/*.pf_fragment")):  # every shard
         data = unpacked(path)
         assert data.startswith(PAGEFIND_MAGIC), path
         fragment = json.loads(data[len(PAGEFIND_MAGIC):])

@@ -219,6 +219,43 @@ def test_search_finds_with_or_without_diacritics(watched: Watched, server: Serve
     assert watched.foreign_requests(server.host) == []
 
 
+@pytest.fixture(scope="module")
+def sharded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The demo site with its index in shards of ten pages (big sites: generator/search.py)."""
+    config = yaml.safe_load((REPO / "site_config.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(REPO / config["docs_dir"])
+    config["theme"]["custom_dir"] = str(REPO / config["theme"]["custom_dir"])
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "dotpha" in plugin:
+            plugin["dotpha"]["search_shard_pages"] = 10
+    folder = tmp_path_factory.mktemp("sharded")
+    (folder / "config.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    build_site(folder / "site", "--config", str(folder / "config.yml"), "--content", str(REPO / "content"))
+    yield from serve(folder / "site")
+
+
+def test_search_over_shards_finds_pages_of_every_shard(watched: Watched, sharded_server: Server):
+    site = Path(sharded_server.root)
+    shards = yaml.safe_load((site / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
+    assert len(shards) >= 4  # 44 registrations and two pages, ten a shard
+    for query, reg_id in (("giai phong mat bang", "2025-husl-01"), ("duong ven bien", "2024-husl-01"), ("dao tao", "2025-skhcn-02")):
+        assert f"/dang-ky/{reg_id}/" in search(watched.page, sharded_server, query)[:5], query
+    shard_of = {
+        reg_id: [shard for shard in ("", *shards) if f"/dang-ky/{reg_id}/" in shard_pages(site / "pagefind" / shard)]
+        for reg_id in ("2025-husl-01", "2024-husl-01", "2025-skhcn-02")
+    }
+    assert all(len(found) == 1 for found in shard_of.values()), shard_of  # each page in exactly one shard
+    assert len({found[0] for found in shard_of.values()}) > 1, shard_of  # the pages found live in different shards
+    assert watched.console_errors() == [] and watched.foreign_requests(sharded_server.host) == []
+
+
+def shard_pages(shard: Path) -> str:
+    """The URLs one shard holds, as one string (its fragments, unpacked)."""
+    from conftest import PAGEFIND_MAGIC, unpacked
+
+    return " ".join(unpacked(path)[len(PAGEFIND_MAGIC) :].decode("utf-8", "replace") for path in (shard / "fragment").glob("*.pf_fragment"))
+
+
 def test_search_spells_d_either_way(watched: Watched, server: Server):
     """Pagefind matches tone marks either way but takes đ for a letter of its own;
     the index also holds each page's đ-words spelled with d (generator/search.py)."""

@@ -108,8 +108,9 @@ def test_only_the_pieces_the_site_uses_are_kept(site):
     names = sorted(path.name for path in (site / "pagefind").iterdir())
     assert [re.sub(r"_[0-9a-f]+\.", "_HASH.", name) for name in names] == [
         "fragment", "index", "pagefind-entry.json", "pagefind-worker.js", "pagefind.js", "pagefind.vi_HASH.pf_meta",
-        "wasm.unknown.pagefind",
+        "shards.json", "wasm.unknown.pagefind",
     ]  # fmt: skip
+    assert json.loads((site / "pagefind" / "shards.json").read_text(encoding="utf-8")) == {"shards": []}  # the demo fits one
 
 
 # ---------------------------------------------------------------- running Pagefind
@@ -125,6 +126,24 @@ def test_indexing_again_leaves_no_stale_piece(tmp_path):
     index_site(tmp_path)
     assert not stale.exists()
     assert list(search_pages(tmp_path)) == ["/a/"]
+
+
+def test_a_big_site_is_indexed_in_shards_that_together_hold_every_page(tmp_path):
+    for name in ("a", "b", "c", "d", "e"):
+        page = tmp_path / name / "index.html"
+        page.parent.mkdir()
+        page.write_text(f'<html lang="vi"><body><main data-pagefind-body><h1>Trang {name}</h1></main></body></html>', encoding="utf-8")
+    (tmp_path / "khac.html").write_text("<html><body><p>data-pagefind-body</p></body></html>", encoding="utf-8")  # text, not a mark
+    index_site(tmp_path, shard_pages=2)
+    bundle = tmp_path / "pagefind"
+    assert json.loads((bundle / "shards.json").read_text(encoding="utf-8")) == {"shards": ["2/", "3/"]}
+    for shard in (bundle, bundle / "2", bundle / "3"):
+        assert (shard / "pagefind-entry.json").is_file() and (shard / "pagefind.js").is_file()
+    assert sorted(search_pages(tmp_path)) == ["/a/", "/b/", "/c/", "/d/", "/e/"]  # each page in one shard, by path
+    assert not list(tmp_path.parent.glob(".pagefind-*"))  # the shards' working folders are gone
+    first = {p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
+    index_site(tmp_path, shard_pages=2)
+    assert first == {p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
 
 
 def test_a_failing_pagefind_stops_the_build_and_keeps_the_old_site(site_content, tmp_path, monkeypatch, capsys):

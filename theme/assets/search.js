@@ -44,6 +44,8 @@
           return module.options({ baseUrl: root.pathname }).then(function () {
             return module.init();
           }).then(function () {
+            return mergeShards(module);
+          }).then(function () {
             return module.preload(""); // an empty query loads the WebAssembly and nothing else
           }).then(function () {
             box.dataset.state = "ready";
@@ -56,6 +58,18 @@
       });
     }
     return pagefind;
+  }
+
+  // A big site's index comes in shards (generator/search.py): pagefind/ and those
+  // listed in pagefind/shards.json, searched together as one.
+  function mergeShards(module) {
+    return fetch(new URL("pagefind/shards.json", root).href)
+      .then(function (response) { return response.ok ? response.json() : { shards: [] }; })
+      .then(function (manifest) {
+        return Promise.all(manifest.shards.map(function (shard) {
+          return module.mergeIndex(new URL("pagefind/" + shard, root).href, { baseUrl: root.pathname });
+        }));
+      });
   }
 
   function el(tag, className) {

@@ -4,22 +4,26 @@ on_config    → the content folder and the "as of" date
 on_pre_build → load and validate everything (before MkDocs cleans site_dir,
                so invalid content leaves the previous site alone)
                and apply the build profile (public: internal parts left out)
-on_files     → add the generated pages, in memory
+on_files     → add the generated pages, in memory; in a dirty build (`dotpha serve`)
+               mark unmodified those whose output would not change (rebuild.py)
+on_env       → remove what the previous build wrote and this one will not
 on_page_*    → render our pages with our own templates
 on_post_build→ fold the search index so that `quang ngai` finds `Quảng Ngãi`
+               (a partial rebuild keeps the previous index: see `partial_rebuild`)
 """
 
 from __future__ import annotations
 
 import html
+import logging
 import os
 from pathlib import Path
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import Files, InclusionLevel
 
 from .asof import resolve_as_of
 from .content import load_content
@@ -27,6 +31,7 @@ from .versions import VERSIONS_FILE, versions_json
 from .files import site_files
 from .pages import PageRenderer, PageSpec
 from .problems import ContentError, Problem
+from .rebuild import GeneratedFile, Rebuild
 from .profile import DEFAULT_PUBLIC_HIDDEN_FIELDS, Profile, ProfileError, check_hidden_fields, content_for, resolve_profile
 from .search import fold_search_index
 
@@ -50,9 +55,18 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
     def __init__(self):
         self.renderer: PageRenderer | None = None
         self.generated: dict[str, PageSpec] = {}
+        self.rebuild = Rebuild()  # survives `serve` rebuilds: the instance is kept (on_startup)
+
+    @property
+    def partial_rebuild(self) -> bool:
+        """This build rewrites only the pages that changed (a dirty `serve` rebuild): a step
+        that reads every page of site_dir (the search index) should keep its previous output."""
+        return self.rebuild.partial
 
     def on_startup(self, *, command, dirty):
         """Defined so MkDocs keeps one plugin instance across `serve` rebuilds."""
+        if dirty:  # our dirty builds are exact: MkDocs' warning that they are not would mislead
+            logging.getLogger("mkdocs.commands.build").addFilter(_without_dirty_warning)
 
     def on_config(self, config):
         base = Path(config.config_file_path or ".").resolve().parent
@@ -82,25 +96,42 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
     def on_files(self, files: Files, config) -> Files:
         self.generated = {}
         problems = []
+        settings = (str(self.content_dir), self.as_of.isoformat(), self.profile.value, os.environ.get(ENV_LAST_YEAR, ""))
+        self.rebuild.start(config, files, *settings)
         for spec in self.renderer.pages():
             existing = files.get_file_from_path(spec.src_uri)
             if existing is not None:
                 problems.append(Problem.at(spec.src_uri, (1, 1), "", "same_url", url=spec.url, other=existing.src_path))
                 continue
             inclusion = InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, spec.src_uri, content=" ", inclusion=inclusion))
+            page = GeneratedFile.generated(config, spec.src_uri, content=" ", inclusion=inclusion)
+            self.rebuild.add_page(page, spec, self.renderer.render)
+            files.append(page)
             self.generated[spec.src_uri] = spec
         for extra in site_files(self.renderer.view):
             if files.get_file_from_path(extra.path) is not None:
                 problems.append(Problem.at(extra.path, (1, 1), "", "same_url", url=extra.path, other=extra.path))
                 continue
-            files.append(File.generated(config, extra.path, content=extra.content))
+            self._add_file(files, config, extra.path, extra.content)
         if config.extra.get("version") and not config.extra.get("dotpha_archive"):
             # Material's year selector fetches it from every page; `dotpha build` adds the archived years.
-            files.append(File.generated(config, VERSIONS_FILE, content=versions_json([])))
+            self._add_file(files, config, VERSIONS_FILE, versions_json([]))
         if problems:
             raise PluginError(ContentError(problems).report())
+        _log.info(self.rebuild.summary())
         return files
+
+    def _add_file(self, files: Files, config, path: str, content: str | bytes) -> None:
+        file = GeneratedFile.generated(config, path, content=content)
+        self.rebuild.add_file(file, content.encode("utf-8") if isinstance(content, str) else content)
+        files.append(file)
+
+    @event_priority(-100)  # once every plugin has added its files
+    def on_env(self, env, config, files):
+        self.rebuild.remove_stale(files)
+        if not self.rebuild.partial:
+            _forget_previous_search_index(config)
+        return env
 
     def on_page_markdown(self, markdown, page, config, files):
         spec = self.generated.get(page.file.src_uri)
@@ -122,7 +153,7 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
     def on_page_context(self, context, page, config, nav):
         spec = self.generated.get(page.file.src_uri)
         if spec is not None:
-            page.content = self.renderer.render(spec)
+            page.content = self.rebuild.body(spec, self.renderer.render)
         return context
 
     def on_post_page(self, output, page, config):
@@ -130,12 +161,52 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
             page.content = None  # written; nothing reads it again
         return output
 
-    @event_priority(-100)
-    def on_post_build(self, config):
-        index = Path(config.site_dir) / "search" / "search_index.json"
-        if index.is_file():
+    @event_priority(100)  # before the search plugin writes its index
+    def _set_search_index_aside(self, config):
+        index = _search_index(config)
+        if self.partial_rebuild and index.is_file():
+            os.replace(index, _kept(index))
+
+    @event_priority(-100)  # after it
+    def _finish_search_index(self, config):
+        index = _search_index(config)
+        if self.partial_rebuild:
+            # The search plugin saw only the pages this build wrote: keep the complete index.
+            if _kept(index).is_file():
+                os.replace(_kept(index), index)
+        elif index.is_file():
             fold_search_index(index)
+        self.rebuild.finish()
+
+    on_post_build = CombinedEvent(_set_search_index_aside, _finish_search_index)
+
+    def on_build_error(self, error):
+        self.rebuild.failed()
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.content_dir))
         return server
+
+
+_log = logging.getLogger("mkdocs.plugins.dotpha")
+
+
+def _without_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _search_index(config) -> Path:
+    return Path(config.site_dir) / "search" / "search_index.json"
+
+
+def _kept(index: Path) -> Path:
+    return index.with_name(index.name + ".dotpha-kept")
+
+
+def _forget_previous_search_index(config) -> None:
+    """Material's search plugin, under a dirty `serve`, merges its previous index with the
+    pages of the build, assuming one page changed: after a full rebuild every page would
+    be there twice.  A full rebuild starts its index afresh, as a clean build does."""
+    for plugin in config.plugins.values():
+        if hasattr(plugin, "search_index_prev"):
+            plugin.search_index_prev = None

@@ -28,7 +28,7 @@ from mkdocs.structure.files import Files, InclusionLevel
 from .asof import resolve_as_of
 from .content import load_content
 from .versions import VERSIONS_FILE, versions_json
-from .files import site_files
+from .files import offered_files, page_data_files
 from .pages import PageRenderer, PageSpec
 from .problems import ContentError, Problem
 from .rebuild import GeneratedFile, Rebuild
@@ -108,11 +108,16 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
             self.rebuild.add_page(page, spec, self.renderer.render)
             files.append(page)
             self.generated[spec.src_uri] = spec
-        for extra in site_files(self.renderer.view):
+        view = self.renderer.view
+        # A partial rebuild leaves the downloads and feeds to a background thread (on_post_build).
+        offered = [] if self.rebuild.partial else offered_files(view)
+        for extra in page_data_files(view) + offered:
             if files.get_file_from_path(extra.path) is not None:
                 problems.append(Problem.at(extra.path, (1, 1), "", "same_url", url=extra.path, other=extra.path))
                 continue
             self._add_file(files, config, extra.path, extra.content)
+        if not self.rebuild.partial:
+            self.rebuild.offer(offered)
         if config.extra.get("version") and not config.extra.get("dotpha_archive"):
             # Material's year selector fetches it from every page; `dotpha build` adds the archived years.
             self._add_file(files, config, VERSIONS_FILE, versions_json([]))
@@ -177,11 +182,17 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
         elif index.is_file():
             fold_search_index(index)
         self.rebuild.finish()
+        if self.partial_rebuild:
+            view = self.renderer.view
+            self.rebuild.write_later(lambda: offered_files(view))
 
     on_post_build = CombinedEvent(_set_search_index_aside, _finish_search_index)
 
     def on_build_error(self, error):
         self.rebuild.failed()
+
+    def on_shutdown(self):
+        self.rebuild.wait()  # before MkDocs removes the served folder
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.content_dir))

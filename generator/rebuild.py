@@ -13,24 +13,38 @@ process wrote:
   pages that depend on many registrations need no dependency tracking;
 - a data file (registry.json, downloads, feeds): the hash of its bytes.
 
+Pages that may be in the navigation (generated or free, a handful) are rewritten
+by every build: the navigation takes its titles from them.
+
 The site-wide key covers what reaches every page besides its body: the config
 file, the "as of" date, the profile, the theme folder and the free pages
 (their text can change the navigation).  When it changes, every page is
 rewritten.  Outputs of the previous build that this build does not produce
 (a deleted or renamed registration) are removed, so the served site never
 shows them; pages written by a build that then failed are not trusted.
+
+The files no page reads (downloads and feeds, `files.offered_files`) cost more
+than the pages a save changes: a partial rebuild makes them in a background
+thread once the build is over, so the browser reloads without waiting for
+them, and writes those whose bytes changed.  The next build waits for it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import tempfile
+import threading
 from pathlib import Path
 from typing import Callable
 
 from mkdocs.structure.files import File, Files
 
+from .files import SiteFile
 from .pages import PageSpec
+
+log = logging.getLogger("mkdocs.plugins.dotpha")
 
 
 class GeneratedFile(File):
@@ -58,7 +72,9 @@ class Rebuild:
         self.site_key: bytes | None = None  # the site-wide key of the last build that completed
         self.written: dict[str, bytes] = {}  # src_uri → fingerprint of the generated file in site_dir
         self.outputs: set[str] = set()  # every file the last build wrote into site_dir
+        self.offered: list[str] = []  # src_uri of the files no page reads, as last written
         self.partial = False  # this build rewrites only what changed (the search index stays as it was)
+        self._later: threading.Thread | None = None  # writing the files no page reads, after a partial build
         self._key = b""
         self._fresh: dict[str, bytes] = {}  # fingerprints of the generated files this build writes
         self._current: set[str] = set()
@@ -70,22 +86,24 @@ class Rebuild:
 
     def start(self, config, files: Files, *settings: str) -> None:
         """Decide between a partial and a full build; `settings` are the plugin's resolved options."""
+        self.wait()
         site_dir = config.site_dir
         dirty = _holds_a_build(site_dir)  # a clean build has emptied it by now
         if not dirty or site_dir != self.site_dir:
-            self.written, self.outputs, self.site_key = {}, set(), None
+            self.written, self.outputs, self.offered, self.site_key = {}, set(), [], None
         self._key = _site_key(config, files, settings)
         self.partial = self.site_key == self._key
-        if dirty and not self.partial:
+        if dirty:
             _age_free_pages(files)
         self.site_dir = site_dir
         self._fresh, self._current, self._bodies, self._unchanged = {}, set(), {}, 0
         self._writing = False
 
     def add_page(self, file: GeneratedFile, spec: PageSpec, render: Callable[[PageSpec], str]) -> None:
-        """Mark a generated page unmodified when its HTML would be the one written before."""
+        """Mark a generated page unmodified when its HTML would be the one written before.
+        A page that may be in the navigation is always rewritten (see `_age_free_pages`)."""
         self._current.add(file.src_uri)
-        before = self.written.get(file.src_uri) if self.partial else None
+        before = self.written.get(file.src_uri) if self.partial and not spec.in_nav else None
         if before is None:
             return
         body = render(spec)
@@ -115,6 +133,8 @@ class Rebuild:
         """Remove what the last build wrote and this one will not (a deleted registration's page)."""
         self._writing = True
         outputs = {file.abs_dest_path for file in files if file.inclusion.is_in_serve()}
+        if self.partial:  # still there, until the background thread replaces them
+            outputs |= {_in(self.site_dir, uri) for uri in self.offered}
         for path in sorted(self.outputs - outputs):
             _remove(path, self.site_dir)
         self.outputs = outputs
@@ -134,7 +154,8 @@ class Rebuild:
     def finish(self) -> None:
         """The build completed: what it wrote is what the next one compares with."""
         written = {**self.written, **self._fresh}
-        self.written = {uri: written[uri] for uri in self._current if uri in written}
+        kept = self._current | set(self.offered) if self.partial else self._current
+        self.written = {uri: written[uri] for uri in kept if uri in written}
         self.site_key = self._key
         self._bodies, self._writing = {}, False
 
@@ -143,6 +164,41 @@ class Rebuild:
         if self._writing:
             self.written, self.site_key = {}, None
         self._bodies, self._writing, self.partial = {}, False, False
+
+    # ------------------------------------------------------------- files no page reads
+
+    def offer(self, made: list[SiteFile]) -> None:
+        """A full build wrote these files that no page reads (downloads, feeds)."""
+        self.offered = [file.path for file in made]
+
+    def write_later(self, make: Callable[[], list[SiteFile]]) -> None:
+        """After a partial build: make the files no page reads in the background, write those that changed."""
+        self._later = threading.Thread(target=self._write_offered, args=(make,), name="dotpha: tải về, luồng tin", daemon=True)
+        self._later.start()
+
+    def wait(self) -> None:
+        """Until the files of the last partial build are written."""
+        if self._later is not None:
+            self._later.join()
+            self._later = None
+
+    def _write_offered(self, make: Callable[[], list[SiteFile]]) -> None:
+        try:
+            made = make()
+            for file in made:
+                fingerprint = _digest(file.content)
+                if self.written.get(file.path) != fingerprint:
+                    _write_atomically(_in(self.site_dir, file.path), file.content)
+                    self.written[file.path] = fingerprint
+            paths = [file.path for file in made]
+            for gone in set(self.offered) - set(paths):
+                _remove(_in(self.site_dir, gone), self.site_dir)
+                self.written.pop(gone, None)
+            self.outputs = (self.outputs - {_in(self.site_dir, uri) for uri in self.offered}) | {_in(self.site_dir, uri) for uri in paths}
+            self.offered = paths
+        except Exception as error:  # the build is over: say it, and build everything next time
+            log.error(f"dotpha: không ghi được tệp tải về và luồng tin: {error!r}")
+            self.written, self.site_key = {}, None
 
 
 def _page_fingerprint(key: bytes, spec: PageSpec, body: str) -> bytes:
@@ -173,6 +229,20 @@ def _tree_stamp(folder: Path) -> list[str]:
     return stamps
 
 
+def _in(site_dir: str | None, uri: str) -> str:
+    return os.path.normpath(os.path.join(site_dir or "", uri))
+
+
+def _write_atomically(path: str, content: bytes) -> None:
+    """Write beside `path`, then rename: the server never sends half a file."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".dotpha-", dir=os.path.dirname(path))
+    with os.fdopen(handle, "wb") as out:
+        out.write(content)
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, path)
+
+
 def _holds_a_build(site_dir: str) -> bool:
     try:
         return any(not name.startswith(".") for name in os.listdir(site_dir))
@@ -181,7 +251,11 @@ def _holds_a_build(site_dir: str) -> bool:
 
 
 def _age_free_pages(files: Files) -> None:
-    """Make MkDocs rewrite the free pages too: it compares their output's time with their source's."""
+    """Make MkDocs rebuild the free pages, as it does the generated pages of the navigation.
+
+    A page MkDocs skips is not read either, and the navigation takes the title of
+    an entry written without one from its page: every page would show it blank.
+    They are a handful.  MkDocs compares their output's time with their source's."""
     for file in files.documentation_pages(inclusion=lambda _: True):
         if file.generated_by is None and os.path.isfile(file.abs_dest_path):
             os.utime(file.abs_dest_path, ns=(0, 0))

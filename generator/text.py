@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -39,6 +40,11 @@ def render_markdown(text: str) -> str:
     """Render a Markdown field as sanitised HTML."""
     if not _MARKDOWN_SIGNS.search(text) or _plain_block(text):
         return f"<p>{html.escape(text.strip(), quote=False)}</p>"
+    return _converted(text)
+
+
+@lru_cache(maxsize=None)  # `dotpha serve` renders every page again after a save: most texts did not change
+def _converted(text: str) -> str:
     _MD.reset()
     rendered = _MD.convert(_shift_headings(text))
     return nh3.clean(

@@ -116,7 +116,10 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
                 problems.append(Problem.at(extra.path, (1, 1), "", "same_url", url=extra.path, other=extra.path))
                 continue
             self._add_file(files, config, extra.path, extra.content)
-        if not self.rebuild.partial:
+        if self.rebuild.partial:
+            for kept in self.rebuild.offered_as_they_are(config):
+                files.append(kept)
+        else:
             self.rebuild.offer(offered)
         if config.extra.get("version") and not config.extra.get("dotpha_archive"):
             # Material's year selector fetches it from every page; `dotpha build` adds the archived years.

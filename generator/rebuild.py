@@ -133,8 +133,6 @@ class Rebuild:
         """Remove what the last build wrote and this one will not (a deleted registration's page)."""
         self._writing = True
         outputs = {file.abs_dest_path for file in files if file.inclusion.is_in_serve()}
-        if self.partial:  # still there, until the background thread replaces them
-            outputs |= {_in(self.site_dir, uri) for uri in self.offered}
         for path in sorted(self.outputs - outputs):
             _remove(path, self.site_dir)
         self.outputs = outputs
@@ -154,8 +152,7 @@ class Rebuild:
     def finish(self) -> None:
         """The build completed: what it wrote is what the next one compares with."""
         written = {**self.written, **self._fresh}
-        kept = self._current | set(self.offered) if self.partial else self._current
-        self.written = {uri: written[uri] for uri in kept if uri in written}
+        self.written = {uri: written[uri] for uri in self._current if uri in written}
         self.site_key = self._key
         self._bodies, self._writing = {}, False
 
@@ -170,6 +167,18 @@ class Rebuild:
     def offer(self, made: list[SiteFile]) -> None:
         """A full build wrote these files that no page reads (downloads, feeds)."""
         self.offered = [file.path for file in made]
+
+    def offered_as_they_are(self, config) -> list[GeneratedFile]:
+        """In a partial build, the files no page reads as the last build left them, for MkDocs
+        to know (a free page may link to them) but not write: the background thread will."""
+        kept = []
+        for uri in self.offered:
+            file = GeneratedFile.generated(config, uri, abs_src_path=_in(self.site_dir, uri))
+            file.modified = False
+            self._current.add(uri)
+            self._unchanged += 1
+            kept.append(file)
+        return kept
 
     def write_later(self, make: Callable[[], list[SiteFile]]) -> None:
         """After a partial build: make the files no page reads in the background, write those that changed."""

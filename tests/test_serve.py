@@ -72,7 +72,7 @@ def project(site_content, monkeypatch):
     for name in (ENV_CONTENT, ENV_LANG, ENV_PROFILE):
         monkeypatch.delenv(name, raising=False)
     set_as_of(monkeypatch, AS_OF.isoformat())
-    site_content.write("pages/huong-dan.md", "# Hướng dẫn\n\nGửi đăng ký.\n")  # in the nav
+    site_content.write("pages/huong-dan.md", "# Hướng dẫn\n\nGửi đăng ký. [Thay đổi](thay-doi.xml), [tải về](tai-ve/dang-ky-tat-ca.csv).\n")
     site_content.registration()
     site_content.registration(BREAKTHROUGH, id="2024-stc-02", path=STC_02)
     site_content.registration(id="2024-hubs-01", path=HUBS_01, registrant=OTHER_PERSON, title="Sắp xếp trụ sở")

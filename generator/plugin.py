@@ -94,10 +94,20 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
         self.renderer.view.province = self.config.province
 
     def on_files(self, files: Files, config) -> Files:
-        self.generated = {}
-        problems = []
         settings = (str(self.content_dir), self.as_of.isoformat(), self.profile.value, os.environ.get(ENV_LAST_YEAR, ""))
         self.rebuild.start(config, files, *settings)
+        problems = self._add_pages(files, config) + self._add_site_files(files, config)
+        if config.extra.get("version") and not config.extra.get("dotpha_archive"):
+            # Material's year selector fetches it from every page; `dotpha build` adds the archived years.
+            self._add_file(files, config, VERSIONS_FILE, versions_json([]))
+        if problems:
+            raise PluginError(ContentError(problems).report())
+        _log.info(self.rebuild.summary())
+        return files
+
+    def _add_pages(self, files: Files, config) -> list[Problem]:
+        self.generated = {}
+        problems = []
         for spec in self.renderer.pages():
             existing = files.get_file_from_path(spec.src_uri)
             if existing is not None:
@@ -108,9 +118,13 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
             self.rebuild.add_page(page, spec, self.renderer.render)
             files.append(page)
             self.generated[spec.src_uri] = spec
+        return problems
+
+    def _add_site_files(self, files: Files, config) -> list[Problem]:
         view = self.renderer.view
-        # A partial rebuild leaves the downloads and feeds to a background thread (on_post_build).
+        # A partial rebuild leaves the downloads and feeds as they are, to a background thread (on_post_build).
         offered = [] if self.rebuild.partial else offered_files(view)
+        problems = []
         for extra in page_data_files(view) + offered:
             if files.get_file_from_path(extra.path) is not None:
                 problems.append(Problem.at(extra.path, (1, 1), "", "same_url", url=extra.path, other=extra.path))
@@ -121,13 +135,7 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
                 files.append(kept)
         else:
             self.rebuild.offer(offered)
-        if config.extra.get("version") and not config.extra.get("dotpha_archive"):
-            # Material's year selector fetches it from every page; `dotpha build` adds the archived years.
-            self._add_file(files, config, VERSIONS_FILE, versions_json([]))
-        if problems:
-            raise PluginError(ContentError(problems).report())
-        _log.info(self.rebuild.summary())
-        return files
+        return problems
 
     def _add_file(self, files: Files, config, path: str, content: str | bytes) -> None:
         file = GeneratedFile.generated(config, path, content=content)
@@ -195,7 +203,7 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
         self.rebuild.failed()
 
     def on_shutdown(self):
-        self.rebuild.wait()  # before MkDocs removes the served folder
+        self.rebuild.stop()  # MkDocs removes the served folder next
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.content_dir))

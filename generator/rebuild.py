@@ -75,6 +75,8 @@ class Rebuild:
         self.offered: list[str] = []  # src_uri of the files no page reads, as last written
         self.partial = False  # this build rewrites only what changed (the search index stays as it was)
         self._later: threading.Thread | None = None  # writing the files no page reads, after a partial build
+        self._writes = threading.Lock()  # held by that thread while it writes one file
+        self._stopped = False  # the server stopped: the thread writes nothing more
         self._key = b""
         self._fresh: dict[str, bytes] = {}  # fingerprints of the generated files this build writes
         self._current: set[str] = set()
@@ -87,6 +89,7 @@ class Rebuild:
     def start(self, config, files: Files, *settings: str) -> None:
         """Decide between a partial and a full build; `settings` are the plugin's resolved options."""
         self.wait()
+        self._stopped = False
         site_dir = config.site_dir
         dirty = _holds_a_build(site_dir)  # a clean build has emptied it by now
         if not dirty or site_dir != self.site_dir:
@@ -191,18 +194,29 @@ class Rebuild:
             self._later.join()
             self._later = None
 
+    def stop(self) -> None:
+        """The server stops and removes its folder: write nothing more into it, now."""
+        with self._writes:
+            self._stopped = True
+
     def _write_offered(self, make: Callable[[], list[SiteFile]]) -> None:
         try:
             made = make()
             for file in made:
                 fingerprint = _digest(file.content)
-                if self.written.get(file.path) != fingerprint:
-                    _write_atomically(_in(self.site_dir, file.path), file.content)
-                    self.written[file.path] = fingerprint
+                with self._writes:
+                    if self._stopped:
+                        return
+                    if self.written.get(file.path) != fingerprint:
+                        _write_atomically(_in(self.site_dir, file.path), file.content)
+                        self.written[file.path] = fingerprint
             paths = [file.path for file in made]
             for gone in set(self.offered) - set(paths):
-                _remove(_in(self.site_dir, gone), self.site_dir)
-                self.written.pop(gone, None)
+                with self._writes:
+                    if self._stopped:
+                        return
+                    _remove(_in(self.site_dir, gone), self.site_dir)
+                    self.written.pop(gone, None)
             self.outputs = (self.outputs - {_in(self.site_dir, uri) for uri in self.offered}) | {_in(self.site_dir, uri) for uri in paths}
             self.offered = paths
         except Exception as error:  # the build is over: say it, and build everything next time

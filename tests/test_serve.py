@@ -168,6 +168,18 @@ def test_downloads_and_feeds_come_after_the_page(project, serving, monkeypatch):
     assert_same_as_a_clean_build(serving, INDEX)
 
 
+def test_a_stopped_server_gets_nothing_more_written(project, serving, monkeypatch):
+    released = threading.Event()
+    offered_files = generator.plugin.offered_files
+    monkeypatch.setattr(generator.plugin, "offered_files", lambda view: released.wait(60) and offered_files(view))
+    project.registration(title="Sau khi dừng")
+    serving.build(wait=False)
+    serving.plugin().on_shutdown()  # Ctrl-C: MkDocs then removes the served folder
+    released.set()
+    serving.plugin().rebuild.wait()
+    assert "Sau khi dừng" not in (serving.site / "tai-ve/dang-ky-tat-ca.csv").read_text(encoding="utf-8-sig")
+
+
 def test_a_save_that_changes_nothing_rewrites_no_page(project, serving):
     before = times(serving.site)
     path = project.root / STC_01

@@ -28,8 +28,9 @@ def site_files(view: SiteView) -> list[SiteFile]:
 
 def page_data_files(view: SiteView) -> list[SiteFile]:
     """The files the site's own pages fetch: the registry's data, the ids already taken."""
-    from .registry import registry_files  # imported here: it imports SiteFile from this module
-    from .pages.submit import used_ids_files  # imported here: it imports SiteFile from this module
+    # Imported here: these modules import SiteFile from this one.
+    from .pages.submit import used_ids_files
+    from .registry import registry_files
 
     return [file for family in (registry_files, used_ids_files) for file in family(view)]
 
@@ -38,7 +39,8 @@ def offered_files(view: SiteView) -> list[SiteFile]:
     """The files offered to people and feed readers, read by no page: the downloads
     (most of the cost of these files) and the feeds.  `dotpha serve` writes them
     after the page reloads (rebuild.py)."""
-    from .exports import download_files  # imported here: it imports SiteFile from this module
-    from .feeds import feed_files  # imported here: it imports SiteFile from this module
+    # Imported here: these modules import SiteFile from this one.
+    from .exports import download_files
+    from .feeds import feed_files
 
     return [file for family in (download_files, feed_files) for file in family(view)]

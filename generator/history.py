@@ -8,10 +8,9 @@ one git call per registration, and pages only look their history up.
 History depends only on the commits (and on the "as of" date: commits made
 after it are left out, as updates dated after it are refused), so the last one
 read is kept for the same commit, folder and date: a `dotpha serve` rebuild
-after saving a file asks git one question instead of reading the whole log
-again.  Outside a git
-repository the history is empty; in a shallow clone it starts at the oldest
-commit the clone holds, and says so.
+after a save asks git for HEAD instead of reading the whole log again.  Outside
+a git repository the history is empty; in a shallow clone it starts at the
+oldest commit the clone holds, and says so.
 """
 
 from __future__ import annotations

@@ -41,6 +41,8 @@ ENV_LANG = "DOTPHA_LANG"
 ENV_PROFILE = "DOTPHA_PROFILE"
 ENV_LAST_YEAR = "DOTPHA_LAST_YEAR"  # set by `dotpha snapshot`: later year folders are left out
 
+_log = logging.getLogger("mkdocs.plugins.dotpha")
+
 
 class DotphaConfig(Config):
     content_dir = c.Type(str, default="content")
@@ -208,9 +210,6 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
     def on_serve(self, server, config, builder):
         server.watch(str(self.content_dir))
         return server
-
-
-_log = logging.getLogger("mkdocs.plugins.dotpha")
 
 
 def _without_dirty_warning(record: logging.LogRecord) -> bool:

@@ -36,8 +36,8 @@ import logging
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from mkdocs.structure.files import File, Files
 
@@ -219,7 +219,7 @@ class Rebuild:
                     self.written.pop(gone, None)
             self.outputs = (self.outputs - {_in(self.site_dir, uri) for uri in self.offered}) | {_in(self.site_dir, uri) for uri in paths}
             self.offered = paths
-        except Exception as error:  # the build is over: say it, and build everything next time
+        except Exception as error:  # noqa: BLE001  the build is over: say so, and build everything next time
             log.error(f"dotpha: không ghi được tệp tải về và luồng tin: {error!r}")
             self.written, self.site_key = {}, None
 

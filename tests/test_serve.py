@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import AS_OF, BREAKTHROUGH
 from jinja2.exceptions import UndefinedError
-from conftest import AS_OF, DIFFICULT, BREAKTHROUGH
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort

@@ -106,7 +106,8 @@ def run_serve(args: Namespace) -> int:
     _show_mkdocs_log(logging.INFO)
     try:
         with _environment(environment):
-            serve(str(config_file), dev_addr=args.dev_addr, strict=args.strict or None)
+            # Dirty rebuilds: only the pages whose HTML changes are rewritten (generator/rebuild.py).
+            serve(str(config_file), build_type="dirty", dev_addr=args.dev_addr, strict=args.strict or None)
     except MkDocsException as error:
         print(f"dotpha: {error}", file=sys.stderr)
         return EXIT_PROBLEMS

@@ -6,9 +6,11 @@ blobs; `changes.compare` says what moved.  The cost is one pass per build, not
 one git call per registration, and pages only look their history up.
 
 History depends only on the commits (and on the "as of" date: commits made
-after it are left out, as updates dated after it are refused).  Outside a git
-repository the history is empty; in a shallow clone it starts at the oldest
-commit the clone holds, and says so.
+after it are left out, as updates dated after it are refused), so the last one
+read is kept for the same commit, folder and date: a `dotpha serve` rebuild
+after a save asks git for HEAD instead of reading the whole log again.  Outside
+a git repository the history is empty; in a shallow clone it starts at the
+oldest commit the clone holds, and says so.
 """
 
 from __future__ import annotations
@@ -78,11 +80,18 @@ class History:
         return sorted(found, key=lambda item: (item[1].commit.when, item[1].commit.sha, item[0]))
 
 
+_last: dict[tuple, History] = {}  # the last history read, by what it depends on
+
+
 def load_history(content_dir: Path, as_of: dt.date | None = None) -> History:
     """The history of every registration under `content_dir`; empty outside git."""
     try:
         repo = Repository.of(content_dir)
         shallow = repo.shallow_commits()
+        head = repo.git("rev-parse", "--verify", "--quiet", "HEAD", check=False).strip()
+        key = (repo, head, frozenset(shallow), as_of)
+        if key in _last:
+            return _last[key]
         log = repo.git("log", "--no-merges", "--no-renames", "--raw", "-z", "--no-abbrev", "--reverse",
                        f"--format={_LOG_FORMAT}", "--", repo.content_path(REGISTRATIONS))  # fmt: skip
     except GitError:
@@ -98,6 +107,8 @@ def load_history(content_dir: Path, as_of: dt.date | None = None) -> History:
                 entry.truncated = True  # the clone does not know when it really came in
                 continue
             entry.events.append(Event(commit, change))
+    _last.clear()
+    _last[key] = history
     return history
 
 

@@ -4,15 +4,19 @@ on_config    → the content folder and the "as of" date
 on_pre_build → load and validate everything (before MkDocs cleans site_dir,
                so invalid content leaves the previous site alone)
                and apply the build profile (public: internal parts left out)
-on_files     → add the generated pages, in memory
+on_files     → add the generated pages, in memory; in a dirty build (`dotpha serve`)
+               mark unmodified those whose output would not change (rebuild.py)
+on_env       → remove what the previous build wrote and this one will not
 on_page_*    → render our pages with our own templates
-on_env       → the filter theme/main.html spells đ-words for the search index with
-on_post_build→ index the built site for search (Pagefind)
+on_env       → (also) the filter theme/main.html spells đ-words for the search index with
+on_post_build→ index the built site for search (Pagefind); a partial rebuild keeps the
+               previous index (see `partial_rebuild`)
 """
 
 from __future__ import annotations
 
 import html
+import logging
 import os
 from pathlib import Path
 
@@ -20,15 +24,17 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files, InclusionLevel
 
 from .asof import resolve_as_of
 from .content import load_content
 from .versions import VERSIONS_FILE, versions_json
-from .files import site_files
+from .files import offered_files, page_data_files
 from .pages import PageRenderer, PageSpec
 from .problems import ContentError, Problem
+from .rebuild import GeneratedFile, Rebuild
 from .profile import DEFAULT_PUBLIC_HIDDEN_FIELDS, Profile, ProfileError, check_hidden_fields, content_for, resolve_profile
+from .text import keep_rendered_markdown
 from .search import SHARD_PAGES, SearchIndexError, folded_d_words, index_site
 
 ENV_CONTENT = "DOTPHA_CONTENT"
@@ -36,6 +42,8 @@ ENV_AS_OF = "DOTPHA_AS_OF"
 ENV_LANG = "DOTPHA_LANG"
 ENV_PROFILE = "DOTPHA_PROFILE"
 ENV_LAST_YEAR = "DOTPHA_LAST_YEAR"  # set by `dotpha snapshot`: later year folders are left out
+
+_log = logging.getLogger("mkdocs.plugins.dotpha")
 
 
 class DotphaConfig(Config):
@@ -52,9 +60,20 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
     def __init__(self):
         self.renderer: PageRenderer | None = None
         self.generated: dict[str, PageSpec] = {}
+        self.rebuild = Rebuild()  # survives `serve` rebuilds: the instance is kept (on_startup)
+
+    @property
+    def partial_rebuild(self) -> bool:
+        """This build rewrites only the pages that changed (a dirty `serve` rebuild): a step
+        that reads every page of site_dir (the search index) should keep its previous output."""
+        return self.rebuild.partial
 
     def on_startup(self, *, command, dirty):
         """Defined so MkDocs keeps one plugin instance across `serve` rebuilds."""
+        if dirty:  # our dirty builds are exact: MkDocs' warning that they are not would mislead
+            logging.getLogger("mkdocs.commands.build").addFilter(_without_dirty_warning)
+        if command == "serve":
+            keep_rendered_markdown()
 
     def on_config(self, config):
         base = Path(config.config_file_path or ".").resolve().parent
@@ -82,6 +101,18 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
         self.renderer.view.province = self.config.province
 
     def on_files(self, files: Files, config) -> Files:
+        settings = (str(self.content_dir), self.as_of.isoformat(), self.profile.value, os.environ.get(ENV_LAST_YEAR, ""))
+        self.rebuild.start(config, files, *settings)
+        problems = self._add_pages(files, config) + self._add_site_files(files, config)
+        if config.extra.get("version") and not config.extra.get("dotpha_archive"):
+            # Material's year selector fetches it from every page; `dotpha build` adds the archived years.
+            self._add_file(files, config, VERSIONS_FILE, versions_json([]))
+        if problems:
+            raise PluginError(ContentError(problems).report())
+        _log.info(self.rebuild.summary())
+        return files
+
+    def _add_pages(self, files: Files, config) -> list[Problem]:
         self.generated = {}
         problems = []
         for spec in self.renderer.pages():
@@ -90,19 +121,39 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
                 problems.append(Problem.at(spec.src_uri, (1, 1), "", "same_url", url=spec.url, other=existing.src_path))
                 continue
             inclusion = InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, spec.src_uri, content=" ", inclusion=inclusion))
+            page = GeneratedFile.generated(config, spec.src_uri, content=" ", inclusion=inclusion)
+            self.rebuild.add_page(page, spec, self.renderer.render)
+            files.append(page)
             self.generated[spec.src_uri] = spec
-        for extra in site_files(self.renderer.view):
+        return problems
+
+    def _add_site_files(self, files: Files, config) -> list[Problem]:
+        view = self.renderer.view
+        # A partial rebuild leaves the downloads and feeds as they are, to a background thread (on_post_build).
+        offered = [] if self.rebuild.partial else offered_files(view)
+        problems = []
+        for extra in page_data_files(view) + offered:
             if files.get_file_from_path(extra.path) is not None:
                 problems.append(Problem.at(extra.path, (1, 1), "", "same_url", url=extra.path, other=extra.path))
                 continue
-            files.append(File.generated(config, extra.path, content=extra.content))
-        if config.extra.get("version") and not config.extra.get("dotpha_archive"):
-            # Material's year selector fetches it from every page; `dotpha build` adds the archived years.
-            files.append(File.generated(config, VERSIONS_FILE, content=versions_json([])))
-        if problems:
-            raise PluginError(ContentError(problems).report())
-        return files
+            self._add_file(files, config, extra.path, extra.content)
+        if self.rebuild.partial:
+            for kept in self.rebuild.offered_as_they_are(config):
+                files.append(kept)
+        else:
+            self.rebuild.offer(offered)
+        return problems
+
+    def _add_file(self, files: Files, config, path: str, content: str | bytes) -> None:
+        file = GeneratedFile.generated(config, path, content=content)
+        self.rebuild.add_file(file, content.encode("utf-8") if isinstance(content, str) else content)
+        files.append(file)
+
+    @event_priority(-100)  # once every plugin has added its files
+    def on_env(self, env, config, files):
+        self.rebuild.remove_stale(files)
+        env.filters["folded_d_words"] = folded_d_words
+        return env
 
     def on_page_markdown(self, markdown, page, config, files):
         spec = self.generated.get(page.file.src_uri)
@@ -124,7 +175,7 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
     def on_page_context(self, context, page, config, nav):
         spec = self.generated.get(page.file.src_uri)
         if spec is not None:
-            page.content = self.renderer.render(spec)
+            page.content = self.rebuild.body(spec, self.renderer.render)
         return context
 
     def on_post_page(self, output, page, config):
@@ -132,17 +183,31 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
             page.content = None  # written; nothing reads it again
         return output
 
-    def on_env(self, env, config, files):
-        env.filters["folded_d_words"] = folded_d_words
-        return env
-
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, config):
-        try:
-            index_site(Path(config.site_dir), shard_pages=max(1, self.config.search_shard_pages))
-        except SearchIndexError as error:
-            raise PluginError(str(error)) from None
+        if not self.partial_rebuild:
+            # A partial rebuild (`dotpha serve` after a save) keeps the previous index:
+            # re-indexing costs ~2.5 ms CPU a page; edited pages are found by their
+            # previous text until the next full build (a restart of serve).
+            try:
+                index_site(Path(config.site_dir), shard_pages=max(1, self.config.search_shard_pages))
+            except SearchIndexError as error:
+                raise PluginError(str(error)) from None
+        self.rebuild.finish()
+        if self.partial_rebuild:
+            view = self.renderer.view
+            self.rebuild.write_later(lambda: offered_files(view))
+
+    def on_build_error(self, error):
+        self.rebuild.failed()
+
+    def on_shutdown(self):
+        self.rebuild.stop()  # MkDocs removes the served folder next
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.content_dir))
         return server
+
+
+def _without_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")

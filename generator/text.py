@@ -39,6 +39,28 @@ def render_markdown(text: str) -> str:
     """Render a Markdown field as sanitised HTML."""
     if not _MARKDOWN_SIGNS.search(text) or _plain_block(text):
         return f"<p>{html.escape(text.strip(), quote=False)}</p>"
+    return _converted(text) if _CACHE is None else _cached(text)
+
+
+# `dotpha serve` renders every page again after a save, and most texts did not change:
+# there (only: a build would keep every text of 20,000 registrations) their HTML is kept.
+_CACHE: dict[str, str] | None = None
+
+
+def keep_rendered_markdown() -> None:
+    """From now on, remember the HTML of every Markdown text rendered (`dotpha serve`)."""
+    global _CACHE
+    _CACHE = {} if _CACHE is None else _CACHE
+
+
+def _cached(text: str) -> str:
+    html_text = _CACHE.get(text)
+    if html_text is None:
+        html_text = _CACHE[text] = _converted(text)
+    return html_text
+
+
+def _converted(text: str) -> str:
     _MD.reset()
     rendered = _MD.convert(_shift_headings(text))
     return nh3.clean(

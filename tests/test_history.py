@@ -10,6 +10,7 @@ from conftest import DIFFICULT
 from gitwork import GitWork, git_environment
 
 from generator.changes import describe
+from generator.gitrepo import Repository
 from generator.history import load_history
 from generator.pages import PageRenderer
 
@@ -72,6 +73,24 @@ def test_history_depends_only_on_the_commits(content, repo, tmp_path):
     here = load_history(content.root, dt.date(2025, 6, 1))
     there = load_history(clone / "content", dt.date(2025, 6, 1))
     assert [(e.commit, describe(e.change)) for _, e in here.events()] == [(e.commit, describe(e.change)) for _, e in there.events()]
+
+
+def test_the_log_is_read_again_only_after_a_commit(content, repo, monkeypatch):
+    """`dotpha serve` rebuilds after every save: the history of the same commit is not read twice."""
+    as_of = dt.date(2025, 6, 1)
+    first = load_history(content.root, as_of)
+    asked = []
+    git = Repository.git
+    monkeypatch.setattr(Repository, "git", lambda self, *args, **kw: asked.append(args[0]) or git(self, *args, **kw))
+    assert load_history(content.root, as_of) is first
+    content.registration(reg("2024-stc-03", title="Việc chưa commit"))
+    assert load_history(content.root, as_of) is first  # history is what was committed
+    assert "log" not in asked
+    repo.commit("Thêm việc", when="2025-02-01T10:00:00+07:00")
+    again = load_history(content.root, as_of)
+    assert "2024-stc-03" in again.by_id and "2024-stc-03" not in first.by_id
+    assert asked.count("log") == 1
+    assert load_history(content.root, dt.date(2024, 12, 31)) is not again  # another date, another history
 
 
 def test_a_shallow_clone_says_what_it_does_not_know(content, repo, tmp_path):

@@ -57,6 +57,7 @@ class PageRenderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # a renderer lives for one build: no need to stat a template per page
         )
         self.env.filters.update(date=vn_date, number=vn_number, percent=vn_percent, markdown=_markdown)
         self.env.globals.update(

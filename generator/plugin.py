@@ -35,7 +35,7 @@ from .problems import ContentError, Problem
 from .rebuild import GeneratedFile, Rebuild
 from .profile import DEFAULT_PUBLIC_HIDDEN_FIELDS, Profile, ProfileError, check_hidden_fields, content_for, resolve_profile
 from .text import keep_rendered_markdown
-from .search import SHARD_PAGES, SearchIndexError, folded_d_words, index_site
+from .search import SHARD_PAGES, SearchIndexer, SearchIndexError, folded_d_words, is_indexed
 
 ENV_CONTENT = "DOTPHA_CONTENT"
 ENV_AS_OF = "DOTPHA_AS_OF"
@@ -61,6 +61,7 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
         self.renderer: PageRenderer | None = None
         self.generated: dict[str, PageSpec] = {}
         self.rebuild = Rebuild()  # survives `serve` rebuilds: the instance is kept (on_startup)
+        self.indexer: SearchIndexer | None = None  # during a full build
 
     @property
     def partial_rebuild(self) -> bool:
@@ -153,6 +154,12 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
     def on_env(self, env, config, files):
         self.rebuild.remove_stale(files)
         env.filters["folded_d_words"] = folded_d_words
+        # The search index is written while pages are (on_post_page), after MkDocs has
+        # cleaned the site folder. A partial rebuild (`dotpha serve` after a save) keeps
+        # the previous index: edited pages are found by their previous text until the
+        # next full build (a restart of serve), as indexing costs ~2 ms CPU a page.
+        if not self.partial_rebuild:
+            self.indexer = SearchIndexer(Path(config.site_dir), self.config.search_shard_pages)
         return env
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -178,21 +185,24 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
             page.content = self.rebuild.body(spec, self.renderer.render)
         return context
 
+    @event_priority(-100)  # the page as written: after every other plugin (privacy) has changed it
     def on_post_page(self, output, page, config):
         if page.file.src_uri in self.generated:
             page.content = None  # written; nothing reads it again
+        if self.indexer is not None and is_indexed(output):
+            self.indexer.add(page.file.dest_uri, output)
         return output
 
     @event_priority(-100)  # after every other plugin has written its files
     def on_post_build(self, config):
-        if not self.partial_rebuild:
-            # A partial rebuild (`dotpha serve` after a save) keeps the previous index:
-            # re-indexing costs ~2.5 ms CPU a page; edited pages are found by their
-            # previous text until the next full build (a restart of serve).
+        if self.indexer is not None:
             try:
-                index_site(Path(config.site_dir), shard_pages=max(1, self.config.search_shard_pages))
+                self.indexer.finish()
             except SearchIndexError as error:
                 raise PluginError(str(error)) from None
+            finally:
+                self.indexer.close()
+                self.indexer = None
         self.rebuild.finish()
         if self.partial_rebuild:
             view = self.renderer.view
@@ -200,6 +210,9 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
 
     def on_build_error(self, error):
         self.rebuild.failed()
+        if self.indexer is not None:
+            self.indexer.close()
+            self.indexer = None
 
     def on_shutdown(self):
         self.rebuild.stop()  # MkDocs removes the served folder next

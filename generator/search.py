@@ -17,7 +17,6 @@ Pagefind as a metadata field, which it searches but never shows in excerpts.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -32,6 +31,7 @@ BUNDLE_DIR = "pagefind"
 SHARDS_FILE = "shards.json"
 SHARD_PAGES = 2000  # pages per Pagefind run: about 0.4 GB of memory while it indexes
 _BODY_MARK = re.compile(rb"<[a-zA-Z][^>]*\sdata-pagefind-body[\s>=]")  # a tag's attribute, not escaped user text
+_BODY_MARK_TEXT = re.compile(_BODY_MARK.pattern.decode())
 # Pagefind's ready-made interfaces: the site has its own (theme/assets/search.js).
 _UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
            "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")  # fmt: skip
@@ -49,22 +49,15 @@ def folded_d_words(html: str) -> str:
 
 
 def index_site(site_dir: Path, shard_pages: int = SHARD_PAGES) -> None:
-    """Write `pagefind/` into a built site: the index of its marked pages, in Vietnamese,
-    in shards of `shard_pages` pages (`pagefind/` itself, then `pagefind/2/`, `pagefind/3/` …
-    listed in `pagefind/shards.json`; theme/assets/search.js merges them when it loads).
-
-    Pagefind holds about 200 KB per page while it indexes (its issue #842): one run over
-    20,000 pages needs 4–5 GB. A shard at a time keeps it to one shard's worth at any N."""
+    """Write `pagefind/` into a built site: the index of its marked pages (see SearchIndexer)."""
     site_dir = Path(site_dir)
-    bundle = site_dir / BUNDLE_DIR
-    if bundle.exists():
-        shutil.rmtree(bundle)  # a rebuild into the same folder leaves no stale piece behind
-    pages = indexed_pages(site_dir)
-    shards = [pages[start : start + shard_pages] for start in range(0, len(pages), shard_pages)] or [[]]
-    for number, shard in enumerate(shards, start=1):
-        _index_shard(site_dir, shard, bundle if number == 1 else bundle / str(number))
-    names = [f"{number}/" for number in range(2, len(shards) + 1)]
-    (bundle / SHARDS_FILE).write_text(json.dumps({"shards": names}) + "\n", encoding="utf-8")
+    indexer = SearchIndexer(site_dir, shard_pages)
+    try:
+        for page in indexed_pages(site_dir):
+            indexer.add(page, (site_dir / page).read_bytes())
+        indexer.finish()
+    finally:
+        indexer.close()
 
 
 def indexed_pages(site_dir: Path) -> list[str]:
@@ -74,32 +67,86 @@ def indexed_pages(site_dir: Path) -> list[str]:
         if path.is_relative_to(site_dir / BUNDLE_DIR):
             continue
         with open(path, "rb") as page:
-            if _BODY_MARK.search(page.read()):
+            if is_indexed(page.read()):
                 found.append(path.relative_to(site_dir).as_posix())
     return sorted(found)
 
 
-def _index_shard(site_dir: Path, pages: list[str], output: Path) -> None:
-    """Pagefind over a folder holding only these pages (hard links: no copy), at their own paths."""
-    with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site_dir.parent) as folder:
-        for page in pages:
-            target = Path(folder) / page
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(site_dir / page, target)
-            except OSError:  # another file system, or no hard links: copy
-                shutil.copyfile(site_dir / page, target)
-        _run_pagefind(Path(folder), output)
-    for name in _UNUSED:
-        (output / name).unlink(missing_ok=True)
+def is_indexed(html: str | bytes) -> bool:
+    return (_BODY_MARK if isinstance(html, bytes) else _BODY_MARK_TEXT).search(html) is not None
 
 
-def _run_pagefind(site: Path, output: Path) -> None:
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(output), "--force-language", "vi", "--silent"]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-    except OSError as error:
-        raise SearchIndexError(f"không chạy được Pagefind: {error}") from None
-    if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip()
-        raise SearchIndexError(f"Pagefind không lập được chỉ mục tìm kiếm (cài bằng pip install 'pagefind[extended]'):\n{detail}")
+class SearchIndexer:
+    """`pagefind/` for a site, written in shards of `shard_pages` pages while the build goes on.
+
+    Pagefind holds about 200 KB a page while it indexes (its issue #842): one run over
+    20,000 pages needs 4–5 GB. So pages are handed over as they are built (`add`), and
+    each full shard is indexed by its own Pagefind run, in the background, one run at a
+    time: memory stays at one shard's worth at any N, and on two cores the indexing
+    overlaps the single-threaded build. Shard 1 is `pagefind/`, the others
+    `pagefind/2/`, `pagefind/3/` …, listed in `pagefind/shards.json`; the search box
+    (theme/assets/search.js) merges them. Pages go to shards in the order they come,
+    which is the build's (stable) order.
+    """
+
+    def __init__(self, site_dir: Path, shard_pages: int = SHARD_PAGES):
+        self.site_dir = Path(site_dir)
+        self.bundle = self.site_dir / BUNDLE_DIR
+        self.shard_pages = max(1, shard_pages)
+        if self.bundle.exists():
+            shutil.rmtree(self.bundle)  # a rebuild into the same folder leaves no stale piece behind
+        self.work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=self.site_dir.parent))
+        self.shards = 0  # shards handed to Pagefind so far
+        self.pending = 0  # pages waiting for the next one
+        self.running: tuple[subprocess.Popen, Path, Path] | None = None
+
+    def add(self, path: str, html: str | bytes) -> None:
+        """One built page, at its path in the site (`dang-ky/x/index.html`)."""
+        target = self.work / str(self.shards + 1) / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(html.encode("utf-8") if isinstance(html, str) else html)
+        self.pending += 1
+        if self.pending == self.shard_pages:
+            self._start_shard()
+
+    def finish(self) -> None:
+        """Index what is left, wait for Pagefind, list the shards."""
+        if self.pending or not self.shards:
+            self._start_shard()  # the last shard, or an index of nothing for a site with no page to find
+        self._wait()
+        names = [f"{number}/" for number in range(2, self.shards + 1)]
+        (self.bundle / SHARDS_FILE).write_text(json.dumps({"shards": names}) + "\n", encoding="utf-8")
+
+    def close(self) -> None:
+        """Stop a Pagefind still running (a failed build) and remove the working folder."""
+        if self.running:
+            self.running[0].kill()
+            self.running[0].wait()
+            self.running = None
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def _start_shard(self) -> None:
+        self._wait()  # one Pagefind at a time: its memory, and the build's core
+        self.shards += 1
+        folder = self.work / str(self.shards)
+        folder.mkdir(parents=True, exist_ok=True)
+        output = self.bundle if self.shards == 1 else self.bundle / str(self.shards)
+        command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(output), "--force-language", "vi", "--silent"]
+        try:
+            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        except OSError as error:
+            raise SearchIndexError(f"không chạy được Pagefind: {error}") from None
+        self.running = (process, folder, output)
+        self.pending = 0
+
+    def _wait(self) -> None:
+        if self.running is None:
+            return
+        process, folder, output = self.running
+        _, errors = process.communicate()
+        self.running = None
+        shutil.rmtree(folder, ignore_errors=True)
+        if process.returncode != 0:
+            raise SearchIndexError(f"Pagefind không lập được chỉ mục tìm kiếm (cài bằng pip install 'pagefind[extended]'):\n{errors.strip()}")
+        for name in _UNUSED:
+            (output / name).unlink(missing_ok=True)

@@ -120,11 +120,12 @@ def measure(site: Path, repeat: int, page_path: str, query: str, index: bool = T
     finally:
         server.shutdown()
     bundle = site / "pagefind"
-    pages = sum(1 for _ in bundle.glob("fragment/*"))
+    pages = sum(1 for _ in bundle.glob("**/fragment/*"))  # every shard
     cost = index_cost(site) if index else {"cpu_s": float("nan"), "wall_s": float("nan")}
     return {
         "site": str(site),
         "indexed_pages": pages,
+        "shards": 1 + len(json.loads((bundle / "shards.json").read_text(encoding="utf-8"))["shards"]),
         "index_mb": tree_size(bundle) / 2**20,
         "index_files": sum(1 for p in bundle.rglob("*") if p.is_file()),
         "index_cpu_s": cost["cpu_s"],
@@ -155,9 +156,14 @@ def main() -> int:
     parser.add_argument("--page", default="gioi-thieu/", help="page to open (a small one, so the page's own weight does not count)")
     parser.add_argument("--query", default="giai phong mat bang")
     parser.add_argument("--no-index-cost", action="store_true", help="skip timing Pagefind over the site again")
+    parser.add_argument("--shard-pages", type=int, help="index the site again in shards of this many pages first")
     args = parser.parse_args()
     sys.path.insert(0, str(BENCH))
     site = args.site or built_site(args.n, args.work)
+    if args.shard_pages:
+        from generator.search import index_site
+
+        index_site(site, shard_pages=args.shard_pages)
     print(json.dumps(measure(site, args.repeat, args.page, args.query, not args.no_index_cost), indent=2, ensure_ascii=False))
     return 0
 

@@ -29,7 +29,7 @@ from .text import fold
 
 BUNDLE_DIR = "pagefind"
 SHARDS_FILE = "shards.json"
-SHARD_PAGES = 2000  # pages per Pagefind run: about 0.4 GB of memory while it indexes
+SHARD_PAGES = 1000  # pages per Pagefind run: about 0.2 GB of memory while it indexes
 _BODY_MARK = re.compile(rb"<[a-zA-Z][^>]*\sdata-pagefind-body[\s>=]")  # a tag's attribute, not escaped user text
 _BODY_MARK_TEXT = re.compile(_BODY_MARK.pattern.decode())
 # Pagefind's ready-made interfaces: the site has its own (theme/assets/search.js).

@@ -190,7 +190,7 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
         if page.file.src_uri in self.generated:
             page.content = None  # written; nothing reads it again
         if self.indexer is not None and is_indexed(output):
-            self.indexer.add(page.file.dest_uri, output)
+            self.indexer.add(page.file.dest_uri)
         return output
 
     @event_priority(-100)  # after every other plugin has written its files

@@ -17,6 +17,7 @@ Pagefind as a metadata field, which it searches but never shows in excerpts.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -30,6 +31,7 @@ from .text import fold
 BUNDLE_DIR = "pagefind"
 SHARDS_FILE = "shards.json"
 SHARD_PAGES = 1000  # pages per Pagefind run: about 0.2 GB of memory while it indexes
+_GLOB_SAFE = re.compile(r"[^*?\[\]{},!\\]+")  # a path a glob matches as it is written
 _BODY_MARK = re.compile(rb"<[a-zA-Z][^>]*\sdata-pagefind-body[\s>=]")  # a tag's attribute, not escaped user text
 _BODY_MARK_TEXT = re.compile(_BODY_MARK.pattern.decode())
 # Pagefind's ready-made interfaces: the site has its own (theme/assets/search.js).
@@ -54,7 +56,7 @@ def index_site(site_dir: Path, shard_pages: int = SHARD_PAGES) -> None:
     indexer = SearchIndexer(site_dir, shard_pages)
     try:
         for page in indexed_pages(site_dir):
-            indexer.add(page, (site_dir / page).read_bytes())
+            indexer.add(page)
         indexer.finish()
     finally:
         indexer.close()
@@ -95,49 +97,57 @@ class SearchIndexer:
         self.shard_pages = max(1, shard_pages)
         if self.bundle.exists():
             shutil.rmtree(self.bundle)  # a rebuild into the same folder leaves no stale piece behind
-        self.work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=self.site_dir.parent))
         self.shards = 0  # shards handed to Pagefind so far
-        self.pending = 0  # pages waiting for the next one
-        self.running: tuple[subprocess.Popen, Path, Path] | None = None
+        self.pending: list[str] = []  # pages for the next one
+        self.running: tuple[subprocess.Popen, Path | None, Path] | None = None
 
-    def add(self, path: str, html: str | bytes) -> None:
-        """One built page, at its path in the site (`dang-ky/x/index.html`)."""
-        target = self.work / str(self.shards + 1) / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(html.encode("utf-8") if isinstance(html, str) else html)
-        self.pending += 1
-        if self.pending == self.shard_pages:
+    def add(self, path: str) -> None:
+        """One page, by its path in the site (`dang-ky/x/index.html`), handed over just before
+        MkDocs writes it: a shard starts when a later page comes, or at `finish`."""
+        if len(self.pending) == self.shard_pages:
             self._start_shard()
+        self.pending.append(path)
 
     def finish(self) -> None:
-        """Index what is left, wait for Pagefind, list the shards."""
-        if self.pending or not self.shards:
-            self._start_shard()  # the last shard, or an index of nothing for a site with no page to find
+        """Index what is left (every page is written by now), wait for Pagefind, list the shards."""
+        if self.pending:
+            self._start_shard()
         self._wait()
+        self.bundle.mkdir(parents=True, exist_ok=True)  # a site with no page to find has no index, only this list
         names = [f"{number}/" for number in range(2, self.shards + 1)]
         (self.bundle / SHARDS_FILE).write_text(json.dumps({"shards": names}) + "\n", encoding="utf-8")
 
     def close(self) -> None:
-        """Stop a Pagefind still running (a failed build) and remove the working folder."""
+        """Stop a Pagefind still running (a failed build) and remove its working folder."""
         if self.running:
             self.running[0].kill()
-            self.running[0].wait()
+            self.running[0].communicate()
+            if self.running[1] is not None:
+                shutil.rmtree(self.running[1], ignore_errors=True)
             self.running = None
-        shutil.rmtree(self.work, ignore_errors=True)
 
     def _start_shard(self) -> None:
+        """Pagefind over the shard's pages where they are, chosen by a glob listing them;
+        a page whose path a glob cannot spell is linked into a folder of the shard's own."""
         self._wait()  # one Pagefind at a time: its memory, and the build's core
         self.shards += 1
-        folder = self.work / str(self.shards)
-        folder.mkdir(parents=True, exist_ok=True)
         output = self.bundle if self.shards == 1 else self.bundle / str(self.shards)
-        command = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(output), "--force-language", "vi", "--silent"]
+        pages, self.pending = self.pending, []
+        folder = None
+        if all(_GLOB_SAFE.fullmatch(page) for page in pages):
+            where = ["--site", str(self.site_dir), "--glob", "{" + ",".join(pages) + "}"]
+        else:
+            folder = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=self.site_dir.parent))
+            for page in pages:
+                (folder / page).parent.mkdir(parents=True, exist_ok=True)
+                os.link(self.site_dir / page, folder / page)
+            where = ["--site", str(folder)]
+        command = [sys.executable, "-m", "pagefind", *where, "--output-path", str(output), "--force-language", "vi", "--silent"]
         try:
             process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         except OSError as error:
             raise SearchIndexError(f"không chạy được Pagefind: {error}") from None
         self.running = (process, folder, output)
-        self.pending = 0
 
     def _wait(self) -> None:
         if self.running is None:
@@ -145,7 +155,8 @@ class SearchIndexer:
         process, folder, output = self.running
         _, errors = process.communicate()
         self.running = None
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
         if process.returncode != 0:
             raise SearchIndexError(f"Pagefind không lập được chỉ mục tìm kiếm (cài bằng pip install 'pagefind[extended]'):\n{errors.strip()}")
         for name in _UNUSED:

@@ -129,7 +129,7 @@ def test_indexing_again_leaves_no_stale_piece(tmp_path):
 
 
 def test_a_big_site_is_indexed_in_shards_that_together_hold_every_page(tmp_path):
-    for name in ("a", "b", "c", "d", "e"):
+    for name in ("a", "b", "c", "d", "e,f"):  # a comma: no glob can list that path, the shard links its pages instead
         page = tmp_path / name / "index.html"
         page.parent.mkdir()
         page.write_text(f'<html lang="vi"><body><main data-pagefind-body><h1>Trang {name}</h1></main></body></html>', encoding="utf-8")
@@ -139,7 +139,7 @@ def test_a_big_site_is_indexed_in_shards_that_together_hold_every_page(tmp_path)
     assert json.loads((bundle / "shards.json").read_text(encoding="utf-8")) == {"shards": ["2/", "3/"]}
     for shard in (bundle, bundle / "2", bundle / "3"):
         assert (shard / "pagefind-entry.json").is_file() and (shard / "pagefind.js").is_file()
-    assert sorted(search_pages(tmp_path)) == ["/a/", "/b/", "/c/", "/d/", "/e/"]  # each page in one shard, by path
+    assert sorted(search_pages(tmp_path)) == ["/a/", "/b/", "/c/", "/d/", "/e,f/"]  # each page in one shard, by path
     assert not list(tmp_path.parent.glob(".pagefind-*"))  # the shards' working folders are gone
     first = {p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
     index_site(tmp_path, shard_pages=2)
@@ -160,3 +160,10 @@ def test_a_failing_pagefind_stops_the_build_and_keeps_the_old_site(site_content,
     assert "dotpha: không dựng được trang, trang cũ giữ nguyên:" in error and "Traceback" not in error
     assert "Pagefind không lập được chỉ mục tìm kiếm (cài bằng pip install 'pagefind[extended]')" in error
     assert (site / "index.html").read_bytes() == before
+
+
+def test_a_site_with_no_page_to_find_gets_an_empty_list_of_shards(tmp_path):
+    (tmp_path / "index.html").write_text("<html><body><p>Trang</p></body></html>", encoding="utf-8")
+    index_site(tmp_path)
+    assert json.loads((tmp_path / "pagefind" / "shards.json").read_text(encoding="utf-8")) == {"shards": []}
+    assert sorted(p.name for p in (tmp_path / "pagefind").iterdir()) == ["shards.json"]

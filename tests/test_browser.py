@@ -22,6 +22,7 @@ import sys
 import threading
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -364,23 +365,26 @@ def test_axe_with_search_results_open(watched: Watched, server: Server):
     assert serious_violations(watched.page) == []
 
 
-def test_axe_on_a_phone(browser, server: Server):
+@contextmanager
+def phone_page(browser, url: str) -> Iterator:
+    """A page opened at `url` on a 390-pixel-wide touch screen."""
     context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True)
     try:
         page = context.new_page()
-        page.goto(server("/dang-ky/2024-stc-01/"))
+        page.goto(url)
         page.wait_for_load_state("networkidle")
-        assert serious_violations(page) == []
+        yield page
     finally:
         context.close()
 
 
+def test_axe_on_a_phone(browser, server: Server):
+    with phone_page(browser, server("/dang-ky/2024-stc-01/")) as page:
+        assert serious_violations(page) == []
+
+
 def test_search_on_a_phone(browser, server: Server):
-    context = browser.new_context(viewport={"width": 390, "height": 800}, is_mobile=True, has_touch=True)
-    try:
-        page = context.new_page()
-        page.goto(server("/"))
-        page.wait_for_load_state("networkidle")
+    with phone_page(browser, server("/")) as page:
         page.locator("label.md-header__button[for=__search]").tap()
         page.keyboard.type(DUONG, delay=25)
         wait_for_answer(page, DUONG)
@@ -388,8 +392,6 @@ def test_search_on_a_phone(browser, server: Server):
         assert first.is_visible() and first.bounding_box()["width"] >= 350  # the results take the whole screen
         assert "/dang-ky/2024-husl-01/" in result_paths(page)[:5]
         assert serious_violations(page) == []
-    finally:
-        context.close()
 
 
 # ---------------------------------------------------------------- user text never runs

@@ -156,10 +156,16 @@ def test_a_saved_registration_shows_on_its_pages_and_nothing_else_is_rewritten(p
     assert_same_as_a_clean_build(serving, INDEX)
 
 
-def test_downloads_and_feeds_come_after_the_page(project, serving, monkeypatch):
+def hold_back_downloads(monkeypatch) -> threading.Event:
+    """The background writing of downloads and feeds waits until the returned event is set."""
     released = threading.Event()
     offered_files = generator.plugin.offered_files
     monkeypatch.setattr(generator.plugin, "offered_files", lambda view: released.wait(60) and offered_files(view))
+    return released
+
+
+def test_downloads_and_feeds_come_after_the_page(project, serving, monkeypatch):
+    released = hold_back_downloads(monkeypatch)
     project.registration(title="Tên mới của việc")
     serving.build(wait=False)
     try:
@@ -173,9 +179,7 @@ def test_downloads_and_feeds_come_after_the_page(project, serving, monkeypatch):
 
 
 def test_a_stopped_server_gets_nothing_more_written(project, serving, monkeypatch):
-    released = threading.Event()
-    offered_files = generator.plugin.offered_files
-    monkeypatch.setattr(generator.plugin, "offered_files", lambda view: released.wait(60) and offered_files(view))
+    released = hold_back_downloads(monkeypatch)
     project.registration(title="Sau khi dừng")
     serving.build(wait=False)
     serving.plugin().on_shutdown()  # Ctrl-C: MkDocs then removes the served folder

@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from gitwork import GitWork  # noqa: E402
 
-from generator.changes import describe  # noqa: E402
-from generator.history import load_history  # noqa: E402
+from generator.history.changes import describe  # noqa: E402
+from generator.history.timeline import load_history  # noqa: E402
 
 STATUSES = ["registered", "in_progress", "paused", "in_progress"]
 

@@ -37,10 +37,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 from playwright.sync_api import sync_playwright
 from synth import generate
 
-from generator.content import load_content
-from generator.pages import PageRenderer
-from generator.pages.listings import all_pages
-from generator.registry import REGISTRY_PATH, registry_json
+from generator.domain.content import load_content
+from generator.site.pages import PageRenderer
+from generator.site.pages.listings import all_pages
+from generator.site.registry import REGISTRY_PATH, registry_json
 
 AS_OF = dt.date(2025, 11, 1)
 WARM_UP_MS = 2000  # registry.js sorts every column while idle after loading; a reader takes longer to click

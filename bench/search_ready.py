@@ -95,7 +95,7 @@ def measure_once(browser, url: str, query: str) -> dict:
 
 def index_cost(site: Path) -> dict:
     """Pagefind over the site again, as `dotpha build` runs it: wall and CPU seconds of the child."""
-    from generator.search import index_site
+    from generator.site.search import index_site
 
     before = os.times()
     started = time.perf_counter()
@@ -161,7 +161,7 @@ def main() -> int:
     sys.path.insert(0, str(BENCH))
     site = args.site or built_site(args.n, args.work)
     if args.shard_pages:
-        from generator.search import index_site
+        from generator.site.search import index_site
 
         index_site(site, shard_pages=args.shard_pages)
     print(json.dumps(measure(site, args.repeat, args.page, args.query, not args.no_index_cost), indent=2, ensure_ascii=False))

@@ -24,7 +24,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from generator.text import slugify  # noqa: E402
+from generator.domain.text import slugify  # noqa: E402
 
 DEMO = ROOT / "content"
 AS_OF = dt.date(2025, 11, 1)

@@ -7,7 +7,7 @@ import os
 import sys
 
 from . import commands
-from .asof import AsOfError
+from .domain.errors import DotphaError, ExitCode
 
 HELP = {
     "validate": "Kiểm tra toàn bộ nội dung; in mọi lỗi kèm tệp, dòng, cột và trường.",
@@ -72,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     rollover.add_argument("source_year", type=int, metavar="TỪ_NĂM", help="năm có đăng ký còn dở dang")
     rollover.add_argument("target_year", type=int, metavar="SANG_NĂM", help="năm của các tệp đề xuất")
     rollover.add_argument("--dry-run", action="store_true", help="chỉ in đề xuất, không ghi tệp")
-    from .importer import HELP as IMPORT_HELP, add_import_arguments
+    from .tools.importer import HELP as IMPORT_HELP
+    from .tools.importer import add_import_arguments
 
     importer = sub.add_parser("import", help=IMPORT_HELP, description=IMPORT_HELP)
     _site_options(importer, site_dir=False)
@@ -89,21 +90,21 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return getattr(commands, f"run_{args.command}")(args)
-    except (AsOfError, commands.UsageError) as error:
-        print(f"dotpha: {error}", file=sys.stderr)
-        return 2
+        return int(getattr(commands, f"run_{args.command}")(args))
+    except DotphaError as error:  # every error a user can meet: its message, its exit code
+        error.show(getattr(args, "lang", "vi"))
+        return int(error.exit_code)
     except KeyboardInterrupt:
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:  # `dotpha diff ... | head`: the reader left; stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return ExitCode.OK
     except Exception as error:  # a bug in dotpha, not in the content: say so, briefly
         if os.environ.get("DOTPHA_DEBUG"):
             raise
         print(f"dotpha: lỗi nội bộ / internal error: {type(error).__name__}: {error}", file=sys.stderr)
         print("Chạy lại với DOTPHA_DEBUG=1 để xem chi tiết và báo cho người bảo trì.", file=sys.stderr)
-        return 70
+        return ExitCode.INTERNAL
 
 
 if __name__ == "__main__":

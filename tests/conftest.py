@@ -44,8 +44,8 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.content import Content, load_content
-from generator.problems import ContentError
+from generator.domain.content import Content, load_content
+from generator.domain.problems import ContentError
 
 AS_OF = dt.date(2024, 12, 31)
 REG_PATH = "content/registrations/2024/so-tai-chinh/2024-stc-01.yml"

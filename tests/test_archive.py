@@ -23,8 +23,8 @@ from gitwork import GitWork
 from playwright.sync_api import sync_playwright
 from test_browser import CHROMIUM, CHROMIUM_ARGS, search, serve
 
-from generator.archive import ArchiveError, manifest, publish_archives, stored_snapshots, verify_snapshot
-from generator.versions import versions_json
+from generator.site.archives import ArchiveError, manifest, publish_archives, stored_snapshots, verify_snapshot
+from generator.site.versions import versions_json
 from generator.cli import main
 
 REPO = Path(__file__).resolve().parent.parent

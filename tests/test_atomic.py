@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.atomic import replaced_on_success
+from generator.site.atomic import replaced_on_success
 from generator.cli import main
-from generator.plugin import ENV_AS_OF, ENV_CONTENT, ENV_LANG, ENV_PROFILE
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD = {"index.html": "old home", "dang-ky/x/index.html": "old page", ".git/HEAD": "ref: refs/heads/gh-pages"}
@@ -21,7 +20,7 @@ OLD = {"index.html": "old home", "dang-ky/x/index.html": "old page", ".git/HEAD"
 
 @pytest.fixture(autouse=True)
 def _no_plugin_environment(monkeypatch):
-    for name in (ENV_CONTENT, ENV_AS_OF, ENV_LANG, ENV_PROFILE, "SOURCE_DATE_EPOCH"):
+    for name in ("SOURCE_DATE_EPOCH",):
         monkeypatch.delenv(name, raising=False)
 
 

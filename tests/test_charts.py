@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from generator.charts import bar_chart, column_chart
-from generator.text import vn_percent
+from generator.site.charts import bar_chart, column_chart
+from generator.domain.text import vn_percent
 
 SVG = "{http://www.w3.org/2000/svg}"
 ROWS = [("Đang thực hiện", [5, 5]), ("Hoàn thành", [5, 2]), ("Rút đăng ký", [0, 1])]

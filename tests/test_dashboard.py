@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from generator.derive import (
+from generator.domain.derive import (
     STALE_DAYS,
     days_without_update,
     figures_by,
@@ -16,9 +16,9 @@ from generator.derive import (
     status_kind_counts,
     updates_by_month,
 )
-from generator.pages import PageRenderer
-from generator.pages.dashboard import LIST_LIMIT, dashboard_of
-from generator.schema import Status
+from generator.site.pages import PageRenderer
+from generator.site.pages.dashboard import LIST_LIMIT, dashboard_of
+from generator.domain.schema import Status
 
 AS_OF = dt.date(2024, 12, 31)
 D = dt.date

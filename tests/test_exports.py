@@ -14,8 +14,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from generator.cli import main
-from generator.content import Content, load_content
-from generator.exports import (
+from generator.domain.content import Content, load_content
+from generator.site.exports import (
     COLUMNS,
     Download,
     csv_bytes,
@@ -144,8 +144,8 @@ def test_exported_xlsx_updates_nothing_when_imported_over_its_own_content(tmp_pa
 
 
 def test_the_xlsx_writer_keeps_text_numbers_and_dates_as_excel_reads_them():
-    from generator.schema import PlannedDate
-    from generator.xlsx import Sheet, column_letter, workbook_bytes
+    from generator.domain.schema import PlannedDate
+    from generator.site.xlsx import Sheet, column_letter, workbook_bytes
 
     assert [column_letter(n) for n in (1, 26, 27, 52, 703)] == ["A", "Z", "AA", "AZ", "AAA"]
     rows = [["<b>&\"x\"</b>\x07", 3, 2.5, dt.date(2024, 3, 15), PlannedDate.of(dt.date(2025, 6, 30), month_only=True), "  hai dòng\nở đây "]]

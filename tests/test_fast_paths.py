@@ -32,15 +32,15 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import text as text_module
+from generator.domain import text as text_module
 from generator.cli import main
-from generator.content import _registration_documents, load_content
-from generator.filecache import KnownDocument, RegistrationFiles
-from generator.load import display_path, load_document, parse_data, parse_document, read_text
-from generator.pages.view import relative_url
-from generator.schema import is_slug
-from generator.text import fold, render_markdown
-from generator.validate import RegistrationPath
+from generator.domain.content import _registration_documents, load_content
+from generator.domain.filecache import KnownDocument, RegistrationFiles
+from generator.domain.load import display_path, load_document, parse_data, parse_document, read_text
+from generator.site.pages.view import relative_url
+from generator.domain.schema import is_slug
+from generator.domain.text import fold, render_markdown
+from generator.domain.validate import RegistrationPath
 
 from conftest import AS_OF, DIFFICULT, REG_PATH, UNITS_YML, dump
 
@@ -432,7 +432,7 @@ def test_the_folder_walk_finds_what_the_pathlib_walk_found(tmp_path, monkeypatch
     monkeypatch.chdir({"inside": tmp_path, "outside": "/", "relative": root / "registrations"}[where])
     arg = Path(os.path.relpath(root)) if where == "relative" else root
     for last_year in (None, 2024):
-        documents, problems = _registration_documents(arg, last_year)
+        documents, problems = _registration_documents(arg, RegistrationFiles(), last_year)
         expected, expected_problems = _reference_documents(arg, last_year)
         assert [(source, place, document.path) for source, place, document in documents] == expected
         assert [(p.path, p.code) for p in problems] == expected_problems

@@ -9,8 +9,8 @@ import pytest
 from conftest import DIFFICULT, DROP
 from gitwork import GitWork
 
-from generator.feeds import FEED_SIZE, feed_files
-from generator.pages.view import SiteView
+from generator.site.feeds import FEED_SIZE, feed_files
+from generator.site.pages.view import SiteView
 
 A = "{http://www.w3.org/2005/Atom}"
 AS_OF = dt.date(2024, 12, 31)

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import DIFFICULT, UNITS_YML, dump, shared_chromium
 
-from generator.content import load_content
+from generator.domain.content import load_content
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("DOTPHA_CHROMIUM", "/usr/bin/chromium")

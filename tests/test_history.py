@@ -9,10 +9,10 @@ import pytest
 from conftest import DIFFICULT
 from gitwork import GitWork, git_environment
 
-from generator.changes import describe
-from generator.gitrepo import Repository
-from generator.history import load_history
-from generator.pages import PageRenderer
+from generator.history.changes import describe
+from generator.history.git import Repository
+from generator.history.timeline import KeptHistory, load_history
+from generator.site.pages import PageRenderer
 
 STC = "registrations/2024/so-tai-chinh"
 UPDATE = {"date": dt.date(2024, 6, 30), "progress": 40, "text": "Đã rà soát 12/30 dự án."}
@@ -78,19 +78,25 @@ def test_history_depends_only_on_the_commits(content, repo, tmp_path):
 def test_the_log_is_read_again_only_after_a_commit(content, repo, monkeypatch):
     """`dotpha serve` rebuilds after every save: the history of the same commit is not read twice."""
     as_of = dt.date(2025, 6, 1)
-    first = load_history(content.root, as_of)
+    kept = KeptHistory()  # the serve session's
+    first = load_history(content.root, as_of, kept)
     asked = []
     git = Repository.git
     monkeypatch.setattr(Repository, "git", lambda self, *args, **kw: asked.append(args[0]) or git(self, *args, **kw))
-    assert load_history(content.root, as_of) is first
+    assert load_history(content.root, as_of, kept) is first
     content.registration(reg("2024-stc-03", title="Việc chưa commit"))
-    assert load_history(content.root, as_of) is first  # history is what was committed
+    assert load_history(content.root, as_of, kept) is first  # history is what was committed
     assert "log" not in asked
     repo.commit("Thêm việc", when="2025-02-01T10:00:00+07:00")
-    again = load_history(content.root, as_of)
+    again = load_history(content.root, as_of, kept)
     assert "2024-stc-03" in again.by_id and "2024-stc-03" not in first.by_id
     assert asked.count("log") == 1
-    assert load_history(content.root, dt.date(2024, 12, 31)) is not again  # another date, another history
+    assert load_history(content.root, dt.date(2024, 12, 31), kept) is not again  # another date, another history
+
+
+def test_a_build_on_its_own_keeps_no_history(content, repo):
+    as_of = dt.date(2025, 6, 1)
+    assert load_history(content.root, as_of) is not load_history(content.root, as_of)
 
 
 def test_a_shallow_clone_says_what_it_does_not_know(content, repo, tmp_path):
@@ -141,7 +147,7 @@ def test_pages_say_when_nothing_is_known(content):
 
 
 def test_a_public_site_withholds_the_history(content, repo):
-    from generator.profile import Profile, content_for
+    from generator.domain.profile import Profile, content_for
 
     renderer = PageRenderer(content_for(Profile.public, content.load(dt.date(2025, 2, 1)), []))
     spec = next(p for p in renderer.pages() if p.url == "dang-ky/2024-stc-01/")

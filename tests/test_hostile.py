@@ -24,9 +24,9 @@ from conftest import AS_OF, DIFFICULT, REG_PATH, UNITS_YML, dump
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from generator.content import load_content
-from generator.load import MAX_BYTES, MAX_DEPTH, parse_document
-from generator.problems import ContentError
+from generator.domain.content import load_content
+from generator.domain.load import MAX_BYTES, MAX_DEPTH, parse_document
+from generator.domain.problems import ContentError
 
 P = REG_PATH
 REG = REG_PATH.removeprefix("content/")

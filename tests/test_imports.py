@@ -14,10 +14,10 @@ from docx import Document
 from openpyxl import Workbook
 
 from generator.cli import main
-from generator.import_docx import schedule_values
-from generator.import_sheet import header_key
-from generator.imports import ValueProblem, parse_day, parse_kind
-from generator.legacy import (
+from generator.tools.import_docx import schedule_values
+from generator.tools.import_sheet import header_key
+from generator.tools.imports import ValueProblem, parse_day, parse_kind
+from generator.tools.legacy import (
     LegacyTextError,
     detect_legacy,
     tcvn3_to_unicode,
@@ -25,7 +25,7 @@ from generator.legacy import (
     unicode_to_vni,
     vni_to_unicode,
 )
-from generator.text import fold
+from generator.domain.text import fold
 
 HEADER = ["STT", "Ho va ten", "Chức vụ", "ĐƠN VỊ", "Tên công việc", "Loại", "Nội dung", "Tác động",
           "Đề xuất hỗ trợ", "Dự báo khó khăn", "Thời gian hoàn thành (dự kiến)", "Cấp đánh giá"]  # fmt: skip

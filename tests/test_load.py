@@ -12,7 +12,7 @@ import unicodedata
 import pytest
 from conftest import DIFFICULT, REG_PATH, dump
 
-from generator.load import MAX_BYTES, Document, load_document, parse_document
+from generator.domain.load import MAX_BYTES, Document, load_document, parse_document
 
 P = REG_PATH
 REG = REG_PATH.removeprefix("content/")

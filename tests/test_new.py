@@ -17,7 +17,7 @@ import pytest
 from conftest import UNITS_YML
 
 from generator.cli import main
-from generator.schema import Kind, Registration, form_fields
+from generator.domain.schema import Kind, Registration, form_fields
 
 AS_OF = "2024-03-01"
 NEW = "content/registrations/2024/so-tai-chinh/2024-stc-01.yml"

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from generator.pages import PageRenderer, paging
-from generator.pages.paging import Pager, Section, paged_sections
-from generator.pages.view import PageSpec, SiteView
+from generator.site.pages import PageRenderer, paging
+from generator.site.pages.paging import Pager, Section, paged_sections
+from generator.site.pages.view import PageSpec, SiteView
 
 AS_OF = dt.date(2024, 12, 31)
 

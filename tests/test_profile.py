@@ -19,8 +19,7 @@ from conftest import AS_OF, DIFFICULT, dump, search_pages, unpacked
 from gitwork import GitWork
 
 from generator.cli import main
-from generator.plugin import ENV_AS_OF, ENV_CONTENT, ENV_LANG, ENV_PROFILE
-from generator.profile import (
+from generator.domain.profile import (
     DEFAULT_PUBLIC_HIDDEN_FIELDS,
     PLACEHOLDER,
     Profile,
@@ -83,7 +82,7 @@ PUBLIC_WITH_HIDDEN = DIFFICULT | {
 
 @pytest.fixture(autouse=True)
 def _no_plugin_environment(monkeypatch):
-    for name in (ENV_CONTENT, ENV_AS_OF, ENV_LANG, ENV_PROFILE, "SOURCE_DATE_EPOCH"):
+    for name in ("SOURCE_DATE_EPOCH",):
         monkeypatch.delenv(name, raising=False)
 
 

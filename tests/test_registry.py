@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from generator.files import site_files
-from generator.pages import PageRenderer
-from generator.pages.listings import all_pages
-from generator.pages.view import SiteView
-from generator.registry import COLUMNS, REGISTRY_PATH, registry_data, registry_json
+from generator.site.files import site_files
+from generator.site.pages import PageRenderer
+from generator.site.pages.listings import all_pages
+from generator.site.pages.view import SiteView
+from generator.site.registry import COLUMNS, REGISTRY_PATH, registry_data, registry_json
 
 AS_OF = dt.date(2024, 12, 31)
 

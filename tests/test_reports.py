@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import search_pages
 
-from generator.pages.reports import administrative_date, file_href, report_sections
-from generator.pages.view import SiteView
+from generator.site.pages.reports import administrative_date, file_href, report_sections
+from generator.site.pages.view import SiteView
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2025-11-01"

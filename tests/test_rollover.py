@@ -14,7 +14,7 @@ import yaml
 from conftest import DIFFICULT
 
 from generator.cli import main
-from generator.pages import PageRenderer
+from generator.site.pages import PageRenderer
 
 AS_OF = "2025-01-15"
 PROPOSED = "content/registrations/2025/so-tai-chinh/2025-stc-01.yml"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.commands import json_schema
-from generator.load import load_document
-from generator.schema import Kind, Registration, Status, UnitsFile
+from generator.domain.jsonschema import json_schema
+from generator.domain.load import load_document
+from generator.domain.schema import Kind, Registration, Status, UnitsFile
 
 import jsonschema  # noqa: E402  (test extra)
 

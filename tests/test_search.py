@@ -20,7 +20,7 @@ import pytest
 from conftest import UNITS_YML, ContentFolder, search_pages
 
 from generator.cli import main
-from generator.search import SearchIndexError, folded_d_words, index_site
+from generator.site.search import SearchIndexError, folded_d_words, index_site
 
 REPO = Path(__file__).resolve().parent.parent
 TITLE = "Mở rộng đường ven biển qua Quảng Ngãi"

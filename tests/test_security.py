@@ -6,7 +6,7 @@ from it (no script, no event handler, no `javascript:`/`data:` address, no
 frame, image or SVG of its making; template syntax shown as text), the search
 index must hold it as the text the page showed, and in Chromium no injected
 script may run on any page or in search results, where it shows as text. Separately, the demo site served with the headers of
-`generator.csp` must raise no CSP violation.
+`generator.site.csp` must raise no CSP violation.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from test_browser import (  # noqa: F401  (browser: a fixture)
     serve,
 )
 
-from generator.csp import content_security_policy, inline_script_hashes, security_headers
+from generator.site.csp import content_security_policy, inline_script_hashes, security_headers
 
 PWN = "window.__pwned=1"
 TEMPLATE_SUM = "{{ 7777*3 }}"  # 23331 if any template engine evaluated it

@@ -25,9 +25,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
-import generator.plugin
-from generator.asof import epoch_of
-from generator.plugin import ENV_AS_OF, ENV_CONTENT, ENV_LANG, ENV_PROFILE
+import generator.engine.plugin
+from generator.domain.asof import epoch_of
 
 URL = "http://127.0.0.1:8000/"
 INDEX = "pagefind/"  # the search index: every file under it
@@ -69,8 +68,6 @@ class Serving:
 
 @pytest.fixture
 def project(site_content, monkeypatch):
-    for name in (ENV_CONTENT, ENV_LANG, ENV_PROFILE):
-        monkeypatch.delenv(name, raising=False)
     set_as_of(monkeypatch, AS_OF.isoformat())
     site_content.write("pages/huong-dan.md", "# Hướng dẫn\n\nGửi đăng ký. [Thay đổi](thay-doi.xml), [tải về](tai-ve/dang-ky-tat-ca.csv).\n")
     site_content.registration()
@@ -92,7 +89,6 @@ def serving(project):
 
 
 def set_as_of(monkeypatch, day: str) -> None:
-    monkeypatch.setenv(ENV_AS_OF, day)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch_of(dt.date.fromisoformat(day)))
 
 
@@ -159,8 +155,8 @@ def test_a_saved_registration_shows_on_its_pages_and_nothing_else_is_rewritten(p
 def hold_back_downloads(monkeypatch) -> threading.Event:
     """The background writing of downloads and feeds waits until the returned event is set."""
     released = threading.Event()
-    offered_files = generator.plugin.offered_files
-    monkeypatch.setattr(generator.plugin, "offered_files", lambda view: released.wait(60) and offered_files(view))
+    offered_files = generator.engine.plugin.offered_files
+    monkeypatch.setattr(generator.engine.plugin, "offered_files", lambda view: released.wait(60) and offered_files(view))
     return released
 
 

@@ -6,6 +6,7 @@ Regenerate the golden pages on purpose after a deliberate change:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import pytest
 from conftest import search_pages
 
 from generator.cli import main
+from generator.domain.asof import epoch_of
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -120,7 +122,7 @@ def test_same_commit_and_as_of_give_a_byte_identical_site(site, tmp_path):
 
 
 def test_plain_mkdocs_build_works(tmp_path):
-    env = {**os.environ, "DOTPHA_AS_OF": AS_OF}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch_of(dt.date.fromisoformat(AS_OF))}
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "site_config.yml", "-d", str(tmp_path / "out")],
         cwd=ROOT, env=env, capture_output=True, text=True,
@@ -131,15 +133,16 @@ def test_plain_mkdocs_build_works(tmp_path):
 
 
 def test_plain_mkdocs_build_refuses_invalid_content(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(ROOT / "content", content)
-    bad = content / "registrations" / "2024" / "so-tai-chinh" / "2024-stc-01.yml"
+    for part in ("content", "theme"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    shutil.copy(ROOT / "site_config.yml", tmp_path)
+    bad = tmp_path / "content" / "registrations" / "2024" / "so-tai-chinh" / "2024-stc-01.yml"
     bad.write_text(bad.read_text(encoding="utf-8").replace("status: completed", "status: finished"), encoding="utf-8")
-    env = {**os.environ, "DOTPHA_AS_OF": AS_OF, "DOTPHA_CONTENT": str(content)}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch_of(dt.date.fromisoformat(AS_OF))}
     out = tmp_path / "out"
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "-q", "-f", "site_config.yml", "-d", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=tmp_path, env=env, capture_output=True, text=True,
     )
     assert result.returncode == 1
     assert "2024-stc-01.yml" in result.stderr and "status: giá trị «finished» không hợp lệ" in result.stderr
@@ -158,7 +161,7 @@ def test_golden_pages(site, name):
 
 def test_the_year_selector_finds_its_list_even_without_archives(tmp_path):
     """Material fetches versions.json from every page; plain `mkdocs build` must ship it too."""
-    env = {**os.environ, "DOTPHA_AS_OF": AS_OF}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": epoch_of(dt.date.fromisoformat(AS_OF))}
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", "site_config.yml", "-d", str(tmp_path / "out")],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     assert json.loads((tmp_path / "out" / "versions.json").read_text(encoding="utf-8")) == [

@@ -10,8 +10,8 @@ import datetime as dt
 import pytest
 from conftest import AS_OF, BREAKTHROUGH, DIFFICULT, DROP, REG_PATH, dump
 
-from generator.problems import ContentError
-from generator.schema import Kind, Status
+from generator.domain.problems import ContentError
+from generator.domain.schema import Kind, Status
 
 P = REG_PATH
 SLUG_HELP = "không phải mã hợp lệ (chỉ chữ thường a-z, số 0-9 và dấu '-')"
@@ -874,7 +874,7 @@ def test_missing_units_file(content):
 
 
 def test_missing_content_folder(tmp_path, monkeypatch):
-    from generator.content import load_content
+    from generator.domain.content import load_content
 
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ContentError) as raised:

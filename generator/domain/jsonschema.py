@@ -1,0 +1,40 @@
+"""The JSON Schema of a registration file and of units.yml, for editors and the form page."""
+
+from __future__ import annotations
+
+from .schema import PART_ONLY_FIELDS, Kind, Registration, UnitsFile
+
+# yaml-language-server implements draft-07; pydantic's schema uses nothing newer ($defs is only a place for $ref).
+SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
+
+
+def json_schema(what: str) -> dict:
+    """The JSON Schema of a registration or of units.yml, for editors (yaml-language-server).
+
+    Only the clerk-facing words stay: field titles and descriptions, with the
+    form item each field answers; class names and developer docstrings go.
+    """
+    model = Registration if what == "registration" else UnitsFile
+    schema = model.model_json_schema()
+    schema.pop("description", None)
+    for name, definition in schema.get("$defs", {}).items():
+        definition.pop("description", None)
+        if definition.get("title") == name:
+            del definition["title"]
+    for prop in schema["properties"].values():
+        if "form" in prop:
+            items = ", ".join(f"mục {number} Phần {part}" for part, number in prop.pop("form").items())
+            prop["description"] = " ".join(filter(None, (f"Mẫu đơn: {items}.", prop.get("description"))))
+    if model is Registration:
+        schema["allOf"] = [_part_rule(kind) for kind in Kind]
+    return {"$schema": SCHEMA_DIALECT, **schema}
+
+
+def _part_rule(kind: Kind) -> dict:
+    """Part I needs its own fields and refuses Part II's, and the other way round."""
+    own = [name for name, part in PART_ONLY_FIELDS.items() if part is kind]
+    other = [name for name, part in PART_ONLY_FIELDS.items() if part is not kind]
+    return {
+        "if": {"properties": {"kind": {"const": kind.value}}, "required": ["kind"]},
+        "then": {"required": own, "properties": {name: False for name in other}},
+    }

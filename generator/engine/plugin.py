@@ -1,0 +1,272 @@
+"""The MkDocs plugin: wires MkDocs events to the domain steps, nothing else.
+
+on_config    → the build's settings: handed over by `dotpha build` / `serve`
+               (engine/build.py), or made from site_config.yml's options
+on_pre_build → the content: handed over, or loaded and validated here (before
+               MkDocs cleans site_dir, so invalid content leaves the previous site
+               alone); then the build profile (public: internal parts left out)
+on_files     → add the generated pages, in memory; in a dirty build (`dotpha serve`)
+               mark unmodified those whose output would not change (rebuild.py)
+on_env       → remove what the previous build wrote and this one will not
+on_page_*    → render our pages with our own templates
+on_env       → (also) the filter theme/main.html spells đ-words for the search index with
+on_post_build→ index the built site for search (Pagefind); a partial rebuild keeps the
+               previous index (see `partial_rebuild`)
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files, InclusionLevel
+
+from ..domain.asof import AsOfError, resolve_as_of
+from ..domain.content import Content, load_content
+from ..domain.filecache import RegistrationFiles
+from ..domain.problems import ContentError, Problem
+from ..domain.profile import DEFAULT_PUBLIC_HIDDEN_FIELDS, Profile, ProfileError, check_hidden_fields, content_for, resolve_profile
+from ..domain.settings import BuildSettings
+from ..history.timeline import KeptHistory
+from ..site.files import offered_files, page_data_files
+from ..site.pages import Kept, PageRenderer, PageSpec
+from ..site.search import SHARD_PAGES, SearchIndexer, SearchIndexError, folded_d_words, is_indexed
+from ..site.versions import VERSIONS_FILE, versions_json
+from .rebuild import GeneratedFile, Rebuild
+
+_log = logging.getLogger("mkdocs.plugins.dotpha")
+
+
+class DotphaConfig(Config):
+    content_dir = c.Type(str, default="content")
+    as_of = c.Optional(c.Type(str))
+    profile = c.Choice([p.value for p in Profile], default=Profile.internal.value)
+    public_hidden_fields = c.ListOfItems(c.Type(str), default=list(DEFAULT_PUBLIC_HIDDEN_FIELDS))
+    closed_years = c.ListOfItems(c.Type(int), default=[])  # `dotpha diff` warns on changes to these years
+    province = c.Type(str, default="")  # "Sơn Hà": the header and date line of the danh mục and forms
+    search_shard_pages = c.Type(int, default=SHARD_PAGES)  # pages per Pagefind run (its memory: ~0.2 MB a page)
+
+
+class ServeSession:
+    """What the builds of one `serve` session keep for the next: the registrations found
+    valid (re-read only when their file changes), the git history, the HTML of the
+    Markdown texts, and what the last build wrote (engine/rebuild.py)."""
+
+    def __init__(self) -> None:
+        self.files = RegistrationFiles()
+        self.kept = Kept(history=KeptHistory(), markdown={})
+        self.rebuild = Rebuild()
+
+
+@dataclass
+class Handover:
+    """What `dotpha build` and `serve` give the plugin instead of site_config.yml's options:
+    their settings, the content they validated, and for `serve` its session."""
+
+    settings: BuildSettings
+    content: Content | None = None  # loaded and validated already: not loaded again
+    session: ServeSession | None = None
+
+
+class DotphaPlugin(BasePlugin[DotphaConfig]):
+    def __init__(self):
+        self.handover: Handover | None = None  # set by engine/build.py for one build or serve
+        self.session: ServeSession | None = None  # while serving: kept across rebuilds (on_startup)
+        self.settings: BuildSettings | None = None
+        self.renderer: PageRenderer | None = None
+        self.generated: dict[str, PageSpec] = {}
+        self.rebuild = Rebuild()
+        self.indexer: SearchIndexer | None = None  # during a full build
+
+    @property
+    def partial_rebuild(self) -> bool:
+        """This build rewrites only the pages that changed (a dirty `serve` rebuild): a step
+        that reads every page of site_dir (the search index) should keep its previous output."""
+        return self.rebuild.partial
+
+    def on_startup(self, *, command, dirty):
+        """Defined so MkDocs keeps one plugin instance across `serve` rebuilds."""
+        if dirty:  # our dirty builds are exact: MkDocs' warning that they are not would mislead
+            logging.getLogger("mkdocs.commands.build").addFilter(_without_dirty_warning)
+        self.session = None
+        if command == "serve":
+            handed = self.handover.session if self.handover else None
+            self.session = handed or ServeSession()
+
+    def on_shutdown(self):
+        if self.session is not None:
+            self.session.rebuild.stop()  # MkDocs removes the served folder next
+        self.session = None
+
+    def on_config(self, config):
+        try:
+            self.settings = self.handover.settings if self.handover else settings_from_config(config, self.config)
+        except (AsOfError, ProfileError) as error:
+            raise PluginError(str(error)) from None
+        problems = check_hidden_fields(self.config.public_hidden_fields)
+        if problems:
+            raise PluginError("\n".join(problems))
+        config.extra["dotpha_as_of"] = self.settings.as_of.strftime("%d/%m/%Y")
+        config.extra["dotpha_profile"] = self.settings.profile.value  # theme/main.html marks the public site
+        self.rebuild = self.session.rebuild if self.session else Rebuild()
+        return config
+
+    def on_pre_build(self, config):
+        content = self._content()
+        # Before any page or file exists, so everything downstream sees only what the profile shows.
+        shown = content_for(self.settings.profile, content, self.config.public_hidden_fields)
+        self.renderer = PageRenderer(shown, self.config.province, self.session.kept if self.session else None)
+
+    def _content(self) -> Content:
+        """The content this build shows: the one handed over for the first build, loaded after that."""
+        handed = self.handover.content if self.handover else None
+        if handed is not None:
+            self.handover.content = None  # a `serve` rebuild after a save reads the files again
+            return handed
+        settings = self.settings
+        try:
+            files = self.session.files if self.session else None
+            return load_content(settings.content_dir, settings.as_of, settings.last_year, files)
+        except ContentError as error:
+            raise PluginError("Nội dung có lỗi, không dựng trang:\n" + error.report(settings.lang)) from None
+
+    def on_files(self, files: Files, config) -> Files:
+        settings = self.settings
+        self.rebuild.start(config, files, str(settings.content_dir), settings.as_of.isoformat(), settings.profile.value, str(settings.last_year or ""))
+        problems = self._add_pages(files, config) + self._add_site_files(files, config)
+        if config.extra.get("version") and not config.extra.get("dotpha_archive"):
+            # Material's year selector fetches it from every page; `dotpha build` adds the archived years.
+            self._add_file(files, config, VERSIONS_FILE, versions_json([]))
+        if problems:
+            raise PluginError(ContentError(problems).report())
+        _log.info(self.rebuild.summary())
+        return files
+
+    def _add_pages(self, files: Files, config) -> list[Problem]:
+        self.generated = {}
+        problems = []
+        for spec in self.renderer.pages():
+            existing = files.get_file_from_path(spec.src_uri)
+            if existing is not None:
+                problems.append(Problem.at(spec.src_uri, (1, 1), "", "same_url", url=spec.url, other=existing.src_path))
+                continue
+            inclusion = InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV
+            page = GeneratedFile.generated(config, spec.src_uri, content=" ", inclusion=inclusion)
+            self.rebuild.add_page(page, spec, self.renderer.render)
+            files.append(page)
+            self.generated[spec.src_uri] = spec
+        return problems
+
+    def _add_site_files(self, files: Files, config) -> list[Problem]:
+        view = self.renderer.view
+        # A partial rebuild leaves the downloads and feeds as they are, to a background thread (on_post_build).
+        offered = [] if self.rebuild.partial else offered_files(view)
+        problems = []
+        for extra in page_data_files(view) + offered:
+            if files.get_file_from_path(extra.path) is not None:
+                problems.append(Problem.at(extra.path, (1, 1), "", "same_url", url=extra.path, other=extra.path))
+                continue
+            self._add_file(files, config, extra.path, extra.content)
+        if self.rebuild.partial:
+            for kept in self.rebuild.offered_as_they_are(config):
+                files.append(kept)
+        else:
+            self.rebuild.offer(offered)
+        return problems
+
+    def _add_file(self, files: Files, config, path: str, content: str | bytes) -> None:
+        file = GeneratedFile.generated(config, path, content=content)
+        self.rebuild.add_file(file, content.encode("utf-8") if isinstance(content, str) else content)
+        files.append(file)
+
+    @event_priority(-100)  # once every plugin has added its files
+    def on_env(self, env, config, files):
+        self.rebuild.remove_stale(files)
+        env.filters["folded_d_words"] = folded_d_words
+        # The search index is written while pages are (on_post_page), after MkDocs has
+        # cleaned the site folder. A partial rebuild (`dotpha serve` after a save) keeps
+        # the previous index: edited pages are found by their previous text until the
+        # next full build (a restart of serve), as indexing costs ~2 ms CPU a page.
+        if not self.partial_rebuild:
+            self.indexer = SearchIndexer(Path(config.site_dir), self.config.search_shard_pages)
+        return env
+
+    def on_page_markdown(self, markdown, page, config, files):
+        spec = self.generated.get(page.file.src_uri)
+        if spec is None:
+            return markdown
+        page.meta["title"] = html.escape(spec.title, quote=False)
+        page.meta["hide"] = ["toc"]  # our pages carry no Markdown headings for a table of contents
+        if not spec.searchable:
+            page.meta["search"] = {"exclude": True}
+        return ""
+
+    def on_page_content(self, content, page, config, files):
+        # Our pages are rendered in on_page_context, one at a time just before their
+        # template, and dropped once written: MkDocs keeps the content of every page
+        # from here until all are written (hundreds of MB at 20,000 registrations).
+        return content if page.file.src_uri not in self.generated else ""
+
+    @event_priority(100)  # before any other plugin reads page.content
+    def on_page_context(self, context, page, config, nav):
+        spec = self.generated.get(page.file.src_uri)
+        if spec is not None:
+            page.content = self.rebuild.body(spec, self.renderer.render)
+        return context
+
+    @event_priority(-100)  # the page as written: after every other plugin (privacy) has changed it
+    def on_post_page(self, output, page, config):
+        if page.file.src_uri in self.generated:
+            page.content = None  # written; nothing reads it again
+        if self.indexer is not None and is_indexed(output):
+            self.indexer.add(page.file.dest_uri)
+        return output
+
+    @event_priority(-100)  # after every other plugin has written its files
+    def on_post_build(self, config):
+        if self.indexer is not None:
+            try:
+                self.indexer.finish()
+            except SearchIndexError as error:
+                raise PluginError(str(error)) from None
+            finally:
+                self.indexer.close()
+                self.indexer = None
+        self.rebuild.finish()
+        if self.partial_rebuild:
+            view = self.renderer.view
+            self.rebuild.write_later(lambda: offered_files(view))
+
+    def on_build_error(self, error):
+        self.rebuild.failed()
+        if self.indexer is not None:
+            self.indexer.close()
+            self.indexer = None
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(self.settings.content_dir))
+        return server
+
+
+def settings_from_config(config, options: DotphaConfig) -> BuildSettings:
+    """The settings of a build MkDocs runs on its own (`mkdocs build -f site_config.yml`):
+    the plugin's options; the as-of date from `as_of`, else SOURCE_DATE_EPOCH, else today."""
+    config_file = Path(config.config_file_path or "site_config.yml").resolve()
+    return BuildSettings(
+        content_dir=config_file.parent / options.content_dir,
+        as_of=resolve_as_of(options.as_of),
+        profile=resolve_profile(options.profile),
+        site_dir=Path(config.site_dir),
+        strict=bool(config.strict),
+        config_file=config_file,
+    )
+
+
+def _without_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")

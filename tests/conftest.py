@@ -33,10 +33,10 @@ Changed keys keep their line; new keys follow `status`, before the tail.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import gzip
 import json
 import shutil
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any

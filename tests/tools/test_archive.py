@@ -18,16 +18,15 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from conftest import search_pages
+from conftest import search_pages, shared_chromium
 from gitwork import GitWork
-from playwright.sync_api import sync_playwright
 from test_browser import CHROMIUM, CHROMIUM_ARGS, search, serve
 
+from generator.cli import main
 from generator.site.archives import ArchiveError, manifest, publish_archives, stored_snapshots, verify_snapshot
 from generator.site.versions import versions_json
-from generator.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SNAPSHOT_AS_OF = "2025-01-31"
 LIVE_AS_OF = "2025-11-01"
 EDITED = "content/registrations/2024/so-tai-chinh/2024-stc-01.yml"
@@ -280,14 +279,12 @@ def test_version_selector_banner_and_search_inside_the_archive(project):
     server = serve(project / "site")
     site = next(server)
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            requests: list[str] = []
-            page.on("request", lambda request: requests.append(request.url))
-            _check_selector(page, site)
-            _check_search(page, site)
-            browser.close()
+        page = shared_chromium(CHROMIUM, CHROMIUM_ARGS).new_page()
+        requests: list[str] = []
+        page.on("request", lambda request: requests.append(request.url))
+        _check_selector(page, site)
+        _check_search(page, site)
+        page.close()
     finally:
         next(server, None)
     assert requests and all(urlsplit(url).netloc == site.host for url in requests)

@@ -34,7 +34,7 @@ import pytest
 import yaml
 from conftest import shared_chromium
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 AS_OF = "2025-11-01"
 CHROMIUM = os.environ.get("DOTPHA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -24,7 +24,7 @@ from conftest import DIFFICULT, UNITS_YML, dump, shared_chromium
 
 from generator.domain.content import load_content
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("DOTPHA_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 AS_OF = dt.date(2024, 12, 31)

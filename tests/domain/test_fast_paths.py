@@ -29,22 +29,21 @@ from pathlib import Path, PurePosixPath
 import nh3
 import pytest
 import yaml
+from conftest import AS_OF, DIFFICULT, REG_PATH, UNITS_YML, dump
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.domain import text as text_module
 from generator.cli import main
+from generator.domain import text as text_module
 from generator.domain.content import _registration_documents, load_content
 from generator.domain.filecache import KnownDocument, RegistrationFiles
 from generator.domain.load import display_path, load_document, parse_data, parse_document, read_text
-from generator.site.pages.view import relative_url
 from generator.domain.schema import is_slug
 from generator.domain.text import fold, render_markdown
 from generator.domain.validate import RegistrationPath
+from generator.site.pages.view import relative_url
 
-from conftest import AS_OF, DIFFICULT, REG_PATH, UNITS_YML, dump
-
-DEMO = Path(__file__).resolve().parent.parent / "content"
+DEMO = Path(__file__).resolve().parents[2] / "content"
 P = REG_PATH
 
 

@@ -14,6 +14,7 @@ from docx import Document
 from openpyxl import Workbook
 
 from generator.cli import main
+from generator.domain.text import fold
 from generator.tools.import_docx import schedule_values
 from generator.tools.import_sheet import header_key
 from generator.tools.imports import ValueProblem, parse_day, parse_kind
@@ -25,7 +26,6 @@ from generator.tools.legacy import (
     unicode_to_vni,
     vni_to_unicode,
 )
-from generator.domain.text import fold
 
 HEADER = ["STT", "Ho va ten", "Chức vụ", "ĐƠN VỊ", "Tên công việc", "Loại", "Nội dung", "Tác động",
           "Đề xuất hỗ trợ", "Dự báo khó khăn", "Thời gian hoàn thành (dự kiến)", "Cấp đánh giá"]  # fmt: skip

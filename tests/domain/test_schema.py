@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema  # noqa: E402  (test extra)
 import pytest
 
 from generator.cli import main
@@ -12,9 +13,7 @@ from generator.domain.jsonschema import json_schema
 from generator.domain.load import load_document
 from generator.domain.schema import Kind, Registration, Status, UnitsFile
 
-import jsonschema  # noqa: E402  (test extra)
-
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "content"
 DEMO_REGISTRATIONS = sorted((DEMO / "registrations").rglob("*.yml"))
 
@@ -144,5 +143,5 @@ def test_the_schema_files_shipped_in_content_are_current(what, capsys):
     from generator.cli import main
 
     assert main(["schema", what]) == 0
-    shipped = (Path(__file__).resolve().parent.parent / "content" / f"{what}.schema.json").read_text(encoding="utf-8")
+    shipped = (Path(__file__).resolve().parents[2] / "content" / f"{what}.schema.json").read_text(encoding="utf-8")
     assert capsys.readouterr().out == shipped

@@ -25,7 +25,7 @@ from generator.site.exports import (
     xlsx_bytes,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEMO_AS_OF = dt.date(2025, 11, 1)
 
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import DIFFICULT, UNITS_YML, dump
 from gitwork import GitWork, git_environment
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 HOOK = REPO / "deploy" / "post-receive"
 REG = "content/registrations/2024/so-tai-chinh/2024-stc-01.yml"
 

@@ -16,7 +16,7 @@ from conftest import search_pages
 from generator.site.pages.reports import administrative_date, file_href, report_sections
 from generator.site.pages.view import SiteView
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2025-11-01"
 CHROMIUM = os.environ.get("DOTPHA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -29,7 +29,7 @@ from generator.domain.profile import (
     resolve_profile,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SENTINEL = re.compile(r"zq[a-z]+")
 D = dt.date
 

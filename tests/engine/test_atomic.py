@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.site.atomic import replaced_on_success
 from generator.cli import main
+from generator.site.atomic import replaced_on_success
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 OLD = {"index.html": "old home", "dang-ky/x/index.html": "old page", ".git/HEAD": "ref: refs/heads/gh-pages"}
 
 

@@ -1,7 +1,7 @@
 """The whole demo site, built once: pages, navigation, search, determinism, golden pages.
 
 Regenerate the golden pages on purpose after a deliberate change:
-    DOTPHA_UPDATE_GOLDEN=1 python3 -m pytest tests/test_site.py -k golden
+    DOTPHA_UPDATE_GOLDEN=1 python3 -m pytest tests/site/test_site.py -k golden
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from conftest import search_pages
 from generator.cli import main
 from generator.domain.asof import epoch_of
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).resolve().parent / "golden"
 AS_OF = "2025-11-01"
 GOLDEN_PAGES = {

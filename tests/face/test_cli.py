@@ -16,7 +16,7 @@ from conftest import DROP
 
 from generator.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 AS_OF = "2024-12-31"
 SECOND = "registrations/2024/so-tai-chinh/2024-stc-02.yml"
 

@@ -22,7 +22,7 @@ from conftest import UNITS_YML, ContentFolder, search_pages
 from generator.cli import main
 from generator.site.search import SearchIndexError, folded_d_words, index_site
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 TITLE = "Mở rộng đường ven biển qua Quảng Ngãi"
 FREE_PAGE = "# Giới thiệu\n\nĐường dây nóng của Ban Tổ chức.\n"
 

@@ -16,16 +16,20 @@ on_post_build→ index the built site for search (Pagefind); a partial rebuild k
 
 from __future__ import annotations
 
-import html
 import logging
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urljoin, urlsplit
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.utils import get_build_date
 
 from ..domain.asof import AsOfError, resolve_as_of
 from ..domain.content import Content, load_content
@@ -39,6 +43,7 @@ from ..site.pages import Kept, PageRenderer, PageSpec
 from ..site.search import SHARD_PAGES, SearchIndexer, SearchIndexError, folded_d_words, is_indexed
 from ..site.versions import VERSIONS_FILE, versions_json
 from .rebuild import GeneratedFile, Rebuild
+from .shell import Shells, page_meta
 
 _log = logging.getLogger("mkdocs.plugins.dotpha")
 
@@ -51,6 +56,9 @@ class DotphaConfig(Config):
     closed_years = c.ListOfItems(c.Type(int), default=[])  # `dotpha diff` warns on changes to these years
     province = c.Type(str, default="")  # "Sơn Hà": the header and date line of the danh mục and forms
     search_shard_pages = c.Type(int, default=SHARD_PAGES)  # pages per Pagefind run (its memory: ~0.2 MB a page)
+    # Generated pages outside the navigation are the theme's shell filled by joining strings
+    # (engine/shell.py); false: each goes through MkDocs' page pipeline and the full template.
+    page_shell = c.Type(bool, default=True)
 
 
 class ServeSession:
@@ -83,6 +91,9 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
         self.generated: dict[str, PageSpec] = {}
         self.rebuild = Rebuild()
         self.indexer: SearchIndexer | None = None  # during a full build
+        self.nav = None
+        self.shells: Shells | None = None
+        self.all_generated: dict[str, PageSpec] = {}
 
     @property
     def partial_rebuild(self) -> bool:
@@ -149,19 +160,47 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
         return files
 
     def _add_pages(self, files: Files, config) -> list[Problem]:
-        self.generated = {}
+        self.generated = {}  # the pages MkDocs builds (in the navigation, or page_shell: false), by src_uri
+        self.all_generated = {}  # every generated page, in order, by src_uri
         problems = []
         for spec in self.renderer.pages():
             existing = files.get_file_from_path(spec.src_uri)
             if existing is not None:
                 problems.append(Problem.at(spec.src_uri, (1, 1), "", "same_url", url=spec.url, other=existing.src_path))
                 continue
-            inclusion = InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV
-            page = GeneratedFile.generated(config, spec.src_uri, content=" ", inclusion=inclusion)
+            if spec.in_nav or not self.config.page_shell:
+                inclusion = InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV
+                page = GeneratedFile.generated(config, spec.src_uri, content=" ", inclusion=inclusion)
+                self.generated[spec.src_uri] = spec
+            else:  # written by on_env's shells when MkDocs copies the site's files
+                page = ShellPageFile.generated(config, spec.url + "index.html", content=b"")
+                page.spec, page.write_page = spec, self._write_shell_page
             self.rebuild.add_page(page, spec, self.renderer.render)
             files.append(page)
-            self.generated[spec.src_uri] = spec
+            self.all_generated[spec.src_uri] = spec
         return problems
+
+    def on_template_context(self, context, template_name, config):
+        if template_name == "sitemap.xml":
+            context["pages"] = self._sitemap_pages(context["pages"], config)
+        return context
+
+    def _sitemap_pages(self, pages, config) -> list:
+        """The pages of the site in the sitemap: MkDocs lists its own; the pages written from
+        shells join them where MkDocs would have listed them (after the free pages, in order)."""
+        own = {file.src_uri: file for file in pages}
+        listed = [file for file in pages if file.src_uri not in self.all_generated]
+        for uri, spec in self.all_generated.items():
+            listed.append(own[uri] if uri in own else _SitemapEntry.of(spec, config))
+        return listed
+
+    def _write_shell_page(self, file: ShellPageFile) -> None:
+        spec = file.spec
+        body = self.rebuild.body(spec, self.renderer.render)
+        output = self.shells.page_html(spec, body, _folded(spec, body))
+        _write(output, file.abs_dest_path)
+        if self.indexer is not None and spec.searchable:
+            self.indexer.add(file.dest_uri)
 
     def _add_site_files(self, files: Files, config) -> list[Problem]:
         view = self.renderer.view
@@ -185,10 +224,19 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
         self.rebuild.add_file(file, content.encode("utf-8") if isinstance(content, str) else content)
         files.append(file)
 
+    @property
+    def _rendering_shell(self) -> bool:
+        return self.shells is not None and self.shells.rendering
+
+    def on_nav(self, nav, config, files):
+        self.nav = nav
+        return nav
+
     @event_priority(-100)  # once every plugin has added its files
     def on_env(self, env, config, files):
         self.rebuild.remove_stale(files)
-        env.filters["folded_d_words"] = folded_d_words
+        env.filters["folded_d_words"] = folded_d_words  # for the pages written by hand
+        self.shells = Shells(config, env, self.nav, files)
         # The search index is written while pages are (on_post_page), after MkDocs has
         # cleaned the site folder. A partial rebuild (`dotpha serve` after a save) keeps
         # the previous index: edited pages are found by their previous text until the
@@ -201,10 +249,7 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
         spec = self.generated.get(page.file.src_uri)
         if spec is None:
             return markdown
-        page.meta["title"] = html.escape(spec.title, quote=False)
-        page.meta["hide"] = ["toc"]  # our pages carry no Markdown headings for a table of contents
-        if not spec.searchable:
-            page.meta["search"] = {"exclude": True}
+        page.meta.update(page_meta(spec, "", ""))
         return ""
 
     def on_page_content(self, content, page, config, files):
@@ -215,13 +260,16 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
 
     @event_priority(100)  # before any other plugin reads page.content
     def on_page_context(self, context, page, config, nav):
-        spec = self.generated.get(page.file.src_uri)
+        spec = None if self._rendering_shell else self.generated.get(page.file.src_uri)
         if spec is not None:
             page.content = self.rebuild.body(spec, self.renderer.render)
+            page.meta["dotpha_folded"] = _folded(spec, page.content)
         return context
 
     @event_priority(-100)  # the page as written: after every other plugin (privacy) has changed it
     def on_post_page(self, output, page, config):
+        if self._rendering_shell:  # a shell, not a page of the site
+            return output
         if page.file.src_uri in self.generated:
             page.content = None  # written; nothing reads it again
         if self.indexer is not None and is_indexed(output):
@@ -266,6 +314,46 @@ def settings_from_config(config, options: DotphaConfig) -> BuildSettings:
         strict=bool(config.strict),
         config_file=config_file,
     )
+
+
+@dataclass(frozen=True)
+class _SitemapEntry:
+    """What MkDocs' sitemap.xml reads of a file (`file.page`), for a page written from a shell."""
+
+    page: SimpleNamespace
+
+    @classmethod
+    def of(cls, spec: PageSpec, config) -> _SitemapEntry:
+        base = config.site_url
+        if not base:
+            return cls(SimpleNamespace(is_link=False, abs_url=None, canonical_url=None, update_date=None))
+        canonical = urljoin(base if base.endswith("/") else base + "/", spec.url)
+        return cls(SimpleNamespace(is_link=False, abs_url=urlsplit(canonical).path, canonical_url=canonical, update_date=get_build_date()))
+
+
+class ShellPageFile(GeneratedFile):
+    """A generated page outside the navigation, written as a file from its shell
+    (engine/shell.py) when MkDocs copies the site's files: MkDocs builds no page for it."""
+
+    spec: PageSpec
+    write_page: Callable[[ShellPageFile], None]
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        self.write_page(self)
+
+
+def _folded(spec: PageSpec, body: str) -> str:
+    """The đ-words of a searchable page, spelled with d, for its search metadata."""
+    return folded_d_words(body) if spec.searchable else ""
+
+
+def _write(output: str, path: str) -> None:
+    """As MkDocs writes a page."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as out:
+        out.write(output.encode("utf-8", errors="xmlcharrefreplace"))
 
 
 def _without_dirty_warning(record: logging.LogRecord) -> bool:

@@ -105,8 +105,8 @@ class Rebuild:
     def add_page(self, file: GeneratedFile, spec: PageSpec, render: Callable[[PageSpec], str]) -> None:
         """Mark a generated page unmodified when its HTML would be the one written before.
         A page that may be in the navigation is always rewritten (see `_age_free_pages`)."""
-        self._current.add(file.src_uri)
-        before = self.written.get(file.src_uri) if self.partial and not spec.in_nav else None
+        self._current.add(spec.src_uri)  # pages are known by their spec's src_uri, however written
+        before = self.written.get(spec.src_uri) if self.partial and not spec.in_nav else None
         if before is None:
             return
         body = render(spec)
@@ -114,7 +114,7 @@ class Rebuild:
             file.modified = False
             self._unchanged += 1
         else:
-            self._bodies[file.src_uri] = body
+            self._bodies[spec.src_uri] = body
 
     def add_file(self, file: GeneratedFile, content: bytes) -> None:
         """Mark a generated data file unmodified when its bytes are the ones written before."""

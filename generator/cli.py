@@ -6,8 +6,13 @@ import argparse
 import os
 import sys
 
-from . import commands
 from .domain.errors import DotphaError, ExitCode
+from .engine import ENGINES, select_engine
+from .history.diff import add_arguments as add_diff_arguments
+from .tools.codeowners import add_arguments as add_codeowners_arguments
+from .tools.importer import HELP as IMPORT_HELP
+from .tools.importer import add_import_arguments
+from .tools.new import add_new_arguments
 
 HELP = {
     "validate": "Kiểm tra toàn bộ nội dung; in mọi lỗi kèm tệp, dòng, cột và trường.",
@@ -22,6 +27,8 @@ HELP = {
     "rollover": "Đề xuất tệp đăng ký năm sau cho các đăng ký còn dở dang cuối năm (để Ban Tổ chức xem xét).",
 }
 
+
+HELP_ENGINE = "bộ dựng trang: properdocs (mặc định khi đã cài) hoặc mkdocs"
 
 HELP_PROFILE = (
     "internal: bản nội bộ, hiện mọi thứ; public: bản công khai, bỏ đăng ký nội bộ và các trường "
@@ -56,17 +63,19 @@ def build_parser() -> argparse.ArgumentParser:
     headers.add_argument("--site-dir", default="site", metavar="DIR", help="thư mục trang đã dựng (mặc định site)")
     headers.add_argument("--format", choices=["plain", "nginx"], default="plain", help="dạng in: Tên: giá trị, hoặc add_header của nginx")
     new = sub.add_parser("new", help=HELP["new"], description=HELP["new"])
-    commands.add_new_arguments(new)
+    add_new_arguments(new)
     diff = sub.add_parser("diff", help=HELP["diff"], description=HELP["diff"])
-    commands.add_diff_arguments(diff)
+    add_diff_arguments(diff)
     codeowners = sub.add_parser("codeowners", help=HELP["codeowners"], description=HELP["codeowners"])
-    commands.add_codeowners_arguments(codeowners)
+    add_codeowners_arguments(codeowners)
     snapshot = sub.add_parser("snapshot", help=HELP["snapshot"], description=HELP["snapshot"])
     _site_options(snapshot, site_dir=False)
     snapshot.add_argument("year", nargs="?", type=int, metavar="NĂM", help="năm cần lưu (--as-of mặc định là 31/12 của năm này)")
     snapshot.add_argument("--force", action="store_true", help="làm lại bản lưu trữ đã có")
     snapshot.add_argument("--verify", action="store_true", help="kiểm tra các bản lưu trữ (hoặc của NĂM) khớp bản ghi snapshot.json")
     snapshot.add_argument("--profile", choices=["internal", "public"], help=HELP_PROFILE)
+    for command in (build, serve, snapshot):
+        command.add_argument("--engine", choices=ENGINES, help=HELP_ENGINE)
     rollover = sub.add_parser("rollover", help=HELP["rollover"], description=HELP["rollover"])
     _site_options(rollover, site_dir=False)
     rollover.add_argument("source_year", type=int, metavar="TỪ_NĂM", help="năm có đăng ký còn dở dang")
@@ -90,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        select_engine(getattr(args, "engine", None))  # before anything imports the engine
+        from . import commands
+
         return int(getattr(commands, f"run_{args.command}")(args))
     except DotphaError as error:  # every error a user can meet: its message, its exit code
         error.show(getattr(args, "lang", "vi"))

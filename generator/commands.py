@@ -20,9 +20,7 @@ from .domain.problems import ContentError, summary
 from .domain.profile import resolve_profile
 from .domain.settings import BuildSettings
 from .engine.build import build_site, plugin_options, serve_site, show_engine_log
-from .history.diff import add_arguments as add_diff_arguments  # noqa: F401  (re-exported for cli.py)
-from .tools.codeowners import add_arguments as add_codeowners_arguments  # noqa: F401  (re-exported for cli.py)
-from .tools.new import add_new_arguments, create_registration  # noqa: F401  (add_new_arguments: re-exported for cli.py)
+from .tools.new import create_registration
 
 
 def run_validate(args: Namespace) -> int:

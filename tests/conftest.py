@@ -46,6 +46,11 @@ import yaml
 
 from generator.domain.content import Content, load_content
 from generator.domain.problems import ContentError
+from generator.engine import select_engine
+
+# The engine of this test run: ProperDocs when installed (the CI's second virtual
+# environment), else MkDocs; chosen before any test module imports either.
+select_engine()
 
 AS_OF = dt.date(2024, 12, 31)
 REG_PATH = "content/registrations/2024/so-tai-chinh/2024-stc-01.yml"

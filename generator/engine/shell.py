@@ -81,7 +81,8 @@ def _name(url: str) -> str:
 class Shell:
     """One rendered shell: the page as literal strings between tokens."""
 
-    def __init__(self, output: str):
+    def __init__(self, output: str, stand_in: Page | None = None):
+        self.stand_in = stand_in  # the page it was rendered for, which the plugins see with each body
         self.parts: list[str] = []  # literal, token, literal, token, ..., literal
         rest = output
         while True:
@@ -125,13 +126,23 @@ class Shells:
         key = shell_key(spec, body, folded)
         shell = self._shells.get(key)
         if shell is None:
-            shell = self._shells[key] = Shell(self._render(key))
-        return shell.fill(spec, body, folded)
+            shell = self._shells[key] = Shell(*self._render(key))
+        return shell.fill(spec, self._post_page(body, shell.stand_in), folded)
+
+    def _post_page(self, body: str, stand_in: Page) -> str:
+        """The body as the plugins' `on_post_page` leaves it (Material's privacy plugin rewrites
+        every external link): on a page it sees the whole page, here the shell and the body
+        apart, which is the same for a plugin that changes tags one at a time."""
+        self.rendering = True
+        try:
+            return self.config.plugins.on_post_page(body, page=stand_in, config=self.config)
+        finally:
+            self.rendering = False
 
     def __len__(self) -> int:
         return len(self._shells)
 
-    def _render(self, key: ShellKey) -> str:
+    def _render(self, key: ShellKey) -> tuple[str, Page]:
         """The stand-in page through the template, as MkDocs' build renders a page."""
         stand_in = PageSpec(url=f"{key.parent}{NAME}/", title=TITLE, template="", searchable=key.searchable)
         file = File.generated(self.config, stand_in.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
@@ -143,7 +154,7 @@ class Shells:
         output = page.output
         if key.has_h1:
             output = output.replace(f"<h1></h1>{BODY}", BODY, 1)
-        return output
+        return output, page
 
 
 def render_page(page: Page, config, env, nav, doc_files, shells: Shells) -> None:

@@ -22,8 +22,8 @@ from typing import Any
 from ..domain.content import Content, Entry
 from ..domain.derive import flags_of
 from ..domain.schema import Kind, PlannedDate, Registration, field_title
-from .xlsx import Sheet, workbook_bytes
 from .output import SiteFile
+from .xlsx import Sheet, workbook_bytes
 
 EXPORT_FORMAT = "dotpha-export"
 EXPORT_VERSION = 1

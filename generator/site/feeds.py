@@ -16,8 +16,8 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from ..history.changes import status_label
 from ..domain.content import Entry
+from ..history.changes import status_label
 from .output import SiteFile
 from .pages.view import SiteView, registration_url, relative_url, unit_url
 

@@ -21,10 +21,10 @@ import json
 
 from ..domain.content import Entry
 from ..domain.derive import Flag
-from .output import SiteFile
-from .pages.view import SiteView, person_key
 from ..domain.schema import Kind, Status
 from ..domain.text import fold, vn_date
+from .output import SiteFile
+from .pages.view import SiteView, person_key
 
 REGISTRY_PATH = "dang-ky/registry.json"
 COLUMNS = ["id", "year", "kind", "status", "unit", "evaluator", "flags", "tags", "due", "due_text", "title", "name", "person", "days_overdue"]

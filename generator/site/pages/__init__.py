@@ -16,14 +16,14 @@ from markupsafe import Markup
 from ...domain.content import Content
 from ...domain.derive import Flag
 from ...domain.schema import Kind, Outcome, Registration, Status, field_title
-from ...history.timeline import KeptHistory
 from ...domain.text import render_markdown, vn_date, vn_number, vn_percent
+from ...history.timeline import KeptHistory
 from .listings import all_pages, home_page, kind_pages, overdue_pages, status_pages, year_pages
 from .obstacles import obstacles_pages
 from .persons import person_pages
 from .registration import registration_pages
-from .submit import form_page
 from .reports import board_pages
+from .submit import form_page
 from .units import unit_pages
 from .view import PageSpec, SiteView, relative_url
 

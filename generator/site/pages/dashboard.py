@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .. import charts
 from ...domain.content import Entry
 from ...domain.derive import (
     Figures,
@@ -25,6 +24,7 @@ from ...domain.derive import (
 )
 from ...domain.schema import Kind, Obstacle, Status
 from ...domain.text import vn_percent
+from .. import charts
 from .view import SiteView
 
 LIST_LIMIT = 10

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from ...history.timeline import describe_for
 from ...domain.schema import Kind, form_fields
+from ...history.timeline import describe_for
 from .reports import administrative_date
 from .view import PageSpec, SiteView, registration_url
 

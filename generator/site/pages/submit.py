@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from ...domain.jsonschema import json_schema  # the same schema `dotpha schema` writes for editors
 from ...domain.schema import Kind, Registrant, Registration, Schedule, form_fields
-from .view import PageSpec, SiteView
 from ..output import SiteFile
+from .view import PageSpec, SiteView
 
 FORM_URL = "dang-ky-moi/"
 USED_IDS_PATH = FORM_URL + "ma-da-dung.json"

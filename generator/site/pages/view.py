@@ -14,10 +14,10 @@ from typing import Any
 
 from ...domain.content import Content, Entry
 from ...domain.derive import Flag, days_overdue, figures_of, flags_of
-from ...history.timeline import History, KeptHistory, load_history
 from ...domain.profile import PublicContent
 from ...domain.schema import Kind, Registrant, Status
 from ...domain.text import slugify
+from ...history.timeline import History, KeptHistory, load_history
 
 
 def registration_url(reg_id: str) -> str:

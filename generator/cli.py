@@ -81,8 +81,6 @@ def build_parser() -> argparse.ArgumentParser:
     rollover.add_argument("source_year", type=int, metavar="TỪ_NĂM", help="năm có đăng ký còn dở dang")
     rollover.add_argument("target_year", type=int, metavar="SANG_NĂM", help="năm của các tệp đề xuất")
     rollover.add_argument("--dry-run", action="store_true", help="chỉ in đề xuất, không ghi tệp")
-    from .tools.importer import HELP as IMPORT_HELP
-    from .tools.importer import add_import_arguments
 
     importer = sub.add_parser("import", help=IMPORT_HELP, description=IMPORT_HELP)
     _site_options(importer, site_dir=False)

@@ -198,9 +198,14 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
         spec = file.spec
         body = self.rebuild.body(spec, self.renderer.render)
         output = self.shells.page_html(spec, body, _folded(spec, body))
-        _write(output, file.abs_dest_path)
+        folder = os.path.dirname(file.abs_dest_path)
+        if folder not in self._folders_made:  # a makedirs per page costs more than the write
+            os.makedirs(folder, exist_ok=True)
+            self._folders_made.add(folder)
+        with open(file.abs_dest_path, "wb") as out:  # as MkDocs writes a page
+            out.write(output.encode("utf-8", errors="xmlcharrefreplace"))
         if self.indexer is not None and spec.searchable:
-            self.indexer.add(file.dest_uri)
+            self.indexer.add(file.dest_uri, output)
 
     def _add_site_files(self, files: Files, config) -> list[Problem]:
         view = self.renderer.view
@@ -237,6 +242,7 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
         self.rebuild.remove_stale(files)
         env.filters["folded_d_words"] = folded_d_words  # for the pages written by hand
         self.shells = Shells(config, env, self.nav, files)
+        self._folders_made: set[str] = set()
         # The search index is written while pages are (on_post_page), after MkDocs has
         # cleaned the site folder. A partial rebuild (`dotpha serve` after a save) keeps
         # the previous index: edited pages are found by their previous text until the
@@ -273,7 +279,7 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
         if page.file.src_uri in self.generated:
             page.content = None  # written; nothing reads it again
         if self.indexer is not None and is_indexed(output):
-            self.indexer.add(page.file.dest_uri)
+            self.indexer.add(page.file.dest_uri, output)
         return output
 
     @event_priority(-100)  # after every other plugin has written its files
@@ -347,13 +353,6 @@ class ShellPageFile(GeneratedFile):
 def _folded(spec: PageSpec, body: str) -> str:
     """The đ-words of a searchable page, spelled with d, for its search metadata."""
     return folded_d_words(body) if spec.searchable else ""
-
-
-def _write(output: str, path: str) -> None:
-    """As MkDocs writes a page."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as out:
-        out.write(output.encode("utf-8", errors="xmlcharrefreplace"))
 
 
 def _without_dirty_warning(record: logging.LogRecord) -> bool:

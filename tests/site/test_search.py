@@ -17,10 +17,12 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from conftest import UNITS_YML, ContentFolder, search_pages
 
 from generator.cli import main
-from generator.site.search import SearchIndexError, folded_d_words, index_site
+from generator.site.search import SearchIndexError, _d_words, folded_d_words, index_site
 
 REPO = Path(__file__).resolve().parents[2]
 TITLE = "Mở rộng đường ven biển qua Quảng Ngãi"
@@ -167,3 +169,8 @@ def test_a_site_with_no_page_to_find_gets_an_empty_list_of_shards(tmp_path):
     index_site(tmp_path)
     assert json.loads((tmp_path / "pagefind" / "shards.json").read_text(encoding="utf-8")) == {"shards": []}
     assert sorted(p.name for p in (tmp_path / "pagefind").iterdir()) == ["shards.json"]
+
+
+@given(st.text(alphabet="aăđĐ _-x1<>\u0301\u0323éưƯ\n", max_size=40))
+def test_d_words_are_what_the_regular_expression_finds(text):
+    assert _d_words(text) == re.findall(r"\w*[đĐ]\w*", text)

@@ -163,6 +163,7 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
         self.generated = {}  # the pages MkDocs builds (in the navigation, or page_shell: false), by src_uri
         self.all_generated = {}  # every generated page, in order, by src_uri
         problems = []
+        shell_pages: list[ShellPageFile] = []
         for spec in self.renderer.pages():
             existing = files.get_file_from_path(spec.src_uri)
             if existing is not None:
@@ -172,12 +173,18 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
                 inclusion = InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV
                 page = GeneratedFile.generated(config, spec.src_uri, content=" ", inclusion=inclusion)
                 self.generated[spec.src_uri] = spec
+                files.append(page)
             else:  # written by on_env's shells when MkDocs copies the site's files
                 page = ShellPageFile.generated(config, spec.url + "index.html", content=b"")
                 page.spec, page.write_page = spec, self._write_shell_page
+                shell_pages.append(page)
             self.rebuild.add_page(page, spec, self.renderer.render)
-            files.append(page)
             self.all_generated[spec.src_uri] = spec
+        # The pages search indexes are written first: Pagefind indexes them while the rest are.
+        shell_pages.sort(key=lambda page: not page.spec.searchable)
+        for page in shell_pages:
+            files.append(page)
+        self._searchable_left = sum(page.spec.searchable for page in shell_pages)
         return problems
 
     def on_template_context(self, context, template_name, config):
@@ -206,6 +213,9 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
             out.write(output.encode("utf-8", errors="xmlcharrefreplace"))
         if self.indexer is not None and spec.searchable:
             self.indexer.add(file.dest_uri, output)
+            self._searchable_left -= 1
+            if self._searchable_left == 0:  # the rest have nothing to index: Pagefind can start now
+                self.indexer.flush(at_least=self.config.search_shard_pages // 5)
 
     def _add_site_files(self, files: Files, config) -> list[Problem]:
         view = self.renderer.view

@@ -17,10 +17,12 @@ Pagefind as a metadata field, which it searches but never shows in excerpts.
 from __future__ import annotations
 
 import json
+import queue
 import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import unicodedata
 from pathlib import Path
 
@@ -127,14 +129,19 @@ class SearchIndexer:
         self.work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=self.site_dir.parent))
         self.shards = 0  # shards handed to Pagefind so far
         self.pending = 0  # pages in the next one
-        self.running: tuple[subprocess.Popen, Path] | None = None
         self._folders: set[Path] = set()
+        self._queue: queue.Queue[int | None] = queue.Queue()  # shards for the runner, one at a time
+        self._failure: SearchIndexError | None = None
+        self._process: subprocess.Popen | None = None
+        self._stopped = False
+        self._runner = threading.Thread(target=self._run_shards, name="dotpha: Pagefind", daemon=True)
+        self._runner.start()
 
     def add(self, path: str, html: str) -> None:
-        """One page, by its path in the site (`dang-ky/x/index.html`) and its HTML as written:
-        a shard starts when a later page comes, or at `finish`."""
+        """One page, by its path in the site (`dang-ky/x/index.html`) and its HTML as written;
+        a full shard goes to Pagefind when the next page comes."""
         if self.pending == self.shard_pages:
-            self._start_shard()
+            self.flush()
         target = self.work / str(self.shards + 1) / path
         if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -142,47 +149,61 @@ class SearchIndexer:
         target.write_bytes(search_copy(html).encode("utf-8", errors="xmlcharrefreplace"))
         self.pending += 1
 
+    def flush(self, at_least: int = 1) -> None:
+        """Hand the pages added so far to Pagefind now, as a shard, if there are `at_least`
+        (the build says when a long run of pages with nothing to index comes): it works
+        while the build goes on.  A few pages wait for the next shard instead: each shard
+        is one more index for the browser to load."""
+        if self.pending >= at_least:
+            self.shards += 1
+            self.pending = 0
+            self._queue.put(self.shards)
+
     def finish(self) -> None:
         """Index what is left (every page is written by now), wait for Pagefind, list the shards."""
-        if self.pending:
-            self._start_shard()
-        self._wait()
+        self.flush()
+        self._queue.put(None)
+        self._runner.join()
+        if self._failure is not None:
+            raise self._failure
         self.bundle.mkdir(parents=True, exist_ok=True)  # a site with no page to find has no index, only this list
         names = [f"{number}/" for number in range(2, self.shards + 1)]
         (self.bundle / SHARDS_FILE).write_text(json.dumps({"shards": names}) + "\n", encoding="utf-8")
         self.close()
 
     def close(self) -> None:
-        """Stop a Pagefind still running (a failed build) and remove the working folder."""
-        if self.running:
-            self.running[0].kill()
-            self.running[0].communicate()
-            self.running = None
+        """Stop Pagefind if it still runs (a failed build) and remove the working folder."""
+        self._stopped = True
+        process = self._process
+        if process is not None and process.poll() is None:
+            process.kill()
+        self._queue.put(None)
+        self._runner.join()
         shutil.rmtree(self.work, ignore_errors=True)
 
-    def _start_shard(self) -> None:
-        """Pagefind over the copies of the shard's pages."""
-        self._wait()  # one Pagefind at a time: its memory, and the build's core
-        self.shards += 1
-        self.pending = 0
-        output = self.bundle if self.shards == 1 else self.bundle / str(self.shards)
-        source = self.work / str(self.shards)
+    def _run_shards(self) -> None:
+        """The runner: each shard in turn, until told to stop or one fails."""
+        while (shard := self._queue.get()) is not None:
+            if self._stopped or self._failure is not None:
+                continue
+            try:
+                self._index(shard)
+            except SearchIndexError as error:
+                self._failure = error
+
+    def _index(self, shard: int) -> None:
+        """Pagefind over the copies of one shard's pages."""
+        output = self.bundle if shard == 1 else self.bundle / str(shard)
+        source = self.work / str(shard)
         command = [_pagefind(), "--site", str(source), "--output-path", str(output), "--force-language", "vi", "--silent"]
         try:
-            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         except OSError as error:
             raise SearchIndexError(f"không chạy được Pagefind: {error}") from None
-        self.running = (process, output)
-
-    def _wait(self) -> None:
-        if self.running is None:
-            return
-        process, output = self.running
-        _, errors = process.communicate()
-        self.running = None
-        if process.returncode != 0:
+        _, errors = self._process.communicate()
+        if self._process.returncode != 0 and not self._stopped:
             raise SearchIndexError(f"Pagefind không lập được chỉ mục tìm kiếm (cài bằng pip install 'pagefind[extended]'):\n{errors.strip()}")
-        shutil.rmtree(self.work / str(self.shards), ignore_errors=True)
+        shutil.rmtree(source, ignore_errors=True)
         for name in _UNUSED:
             (output / name).unlink(missing_ok=True)
 

@@ -18,6 +18,7 @@ from ...domain.derive import Flag
 from ...domain.schema import Kind, Outcome, Registration, Status, field_title
 from ...domain.text import render_markdown, vn_date, vn_number, vn_percent
 from ...history.timeline import KeptHistory
+from .badges import FlagBadges, status_badge
 from .listings import all_pages, home_page, kind_pages, overdue_pages, status_pages, year_pages
 from .obstacles import obstacles_pages
 from .persons import person_pages
@@ -65,7 +66,8 @@ class PageRenderer:
         )
         self.env.filters.update(date=vn_date, number=vn_number, percent=vn_percent, markdown=self._markdown)
         self.env.globals.update(
-            site=self.view, Status=Status, Kind=Kind, Flag=Flag, Outcome=Outcome, label=_label
+            site=self.view, Status=Status, Kind=Kind, Flag=Flag, Outcome=Outcome, label=_label,
+            status_badge=status_badge, flag_badges=FlagBadges(self.view),
         )
 
     def pages(self) -> list[PageSpec]:

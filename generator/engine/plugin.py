@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +41,7 @@ from ..domain.settings import BuildSettings
 from ..history.timeline import KeptHistory
 from ..site.files import offered_files, page_data_files
 from ..site.pages import Kept, PageRenderer, PageSpec
-from ..site.search import SHARD_PAGES, SearchIndexer, SearchIndexError, folded_d_words, is_indexed
+from ..site.search import SHARD_PAGES, SearchIndexer, SearchIndexError, SearchShards, folded_d_words, is_indexed, update_index
 from ..site.versions import VERSIONS_FILE, versions_json
 from .rebuild import GeneratedFile, Rebuild
 from .shell import Shells, page_meta
@@ -70,6 +71,15 @@ class ServeSession:
         self.files = RegistrationFiles()
         self.kept = Kept(history=KeptHistory(), markdown={})
         self.rebuild = Rebuild()
+        self.search: SearchShards | None = None  # the index's shards as the last build left them
+        self.search_update: threading.Thread | None = None  # after a partial rebuild: the shards it changed
+
+    def wait(self) -> None:
+        """Until the work the last build left to the background is done."""
+        self.rebuild.wait()
+        if self.search_update is not None:
+            self.search_update.join()
+            self.search_update = None
 
 
 @dataclass
@@ -113,6 +123,8 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
     def on_shutdown(self):
         if self.session is not None:
             self.session.rebuild.stop()  # MkDocs removes the served folder next
+            if self.session.search_update is not None:
+                self.session.search_update.join()
         self.session = None
 
     def on_config(self, config):
@@ -125,7 +137,10 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
             raise PluginError("\n".join(problems))
         config.extra["dotpha_as_of"] = self.settings.as_of.strftime("%d/%m/%Y")
         config.extra["dotpha_profile"] = self.settings.profile.value  # theme/main.html marks the public site
+        if self.session:
+            self.session.wait()
         self.rebuild = self.session.rebuild if self.session else Rebuild()
+        self._indexed_by_engine: list[str] = []  # pages MkDocs built that search indexes
         return config
 
     def on_pre_build(self, config):
@@ -288,8 +303,10 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
             return output
         if page.file.src_uri in self.generated:
             page.content = None  # written; nothing reads it again
-        if self.indexer is not None and is_indexed(output):
-            self.indexer.add(page.file.dest_uri, output)
+        if is_indexed(output):
+            self._indexed_by_engine.append(page.file.dest_uri)
+            if self.indexer is not None:
+                self.indexer.add(page.file.dest_uri, output)
         return output
 
     @event_priority(-100)  # after every other plugin has written its files
@@ -301,11 +318,35 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
                 raise PluginError(str(error)) from None
             finally:
                 self.indexer.close()
-                self.indexer = None
+            if self.session:
+                self.session.search = self.indexer.index
+            self.indexer = None
         self.rebuild.finish()
         if self.partial_rebuild:
             view = self.renderer.view
             self.rebuild.write_later(lambda: offered_files(view))
+            self._update_search_later(config)
+
+    def _update_search_later(self, config) -> None:
+        """After a partial rebuild: index again, in the background, the shards whose pages changed,
+        so that search finds what was just saved without a restart of `serve`."""
+        session = self.session
+        if session is None or session.search is None:
+            return
+        generated = [spec.url + "index.html" for spec in self.all_generated.values() if spec.searchable]
+        written_by_hand = [path for path in self._indexed_by_engine if path not in set(generated)]  # always rebuilt
+        paths = generated + written_by_hand
+        site_dir, shard_pages = Path(config.site_dir), self.config.search_shard_pages
+
+        def update() -> None:
+            try:
+                update_index(site_dir, session.search, paths, shard_pages)
+            except (OSError, SearchIndexError) as error:
+                _log.error(f"dotpha: không cập nhật được chỉ mục tìm kiếm: {error}")
+                session.search = None  # the next full build (a restart) makes it again
+
+        session.search_update = threading.Thread(target=update, name="dotpha: chỉ mục tìm kiếm", daemon=True)
+        session.search_update.start()
 
     def on_build_error(self, error):
         self.rebuild.failed()
@@ -315,6 +356,7 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.settings.content_dir))
+        _watch_natively(server)
         return server
 
 
@@ -358,6 +400,26 @@ class ShellPageFile(GeneratedFile):
         if dirty and not self.is_modified():
             return
         self.write_page(self)
+
+
+def _watch_natively(server) -> None:
+    """Let the operating system report changes (inotify on Linux) instead of MkDocs' polling
+    observer, which looks at every watched file twice a second: at 20,000 registrations that
+    is a core's worth of work while nobody types.  The watches are moved before the server
+    starts its observer; a server without these attributes keeps its own."""
+    from watchdog.observers import Observer
+
+    paths, observer = getattr(server, "_watched_paths", None), getattr(server, "observer", None)
+    if paths is None or observer is None or observer.is_alive():
+        return
+    watched = dict(paths)
+    for path, count in watched.items():
+        for _ in range(count):
+            server.unwatch(path)
+    server.observer = Observer()
+    for path, count in watched.items():
+        for _ in range(count):
+            server.watch(path)
 
 
 def _folded(spec: PageSpec, body: str) -> str:

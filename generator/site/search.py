@@ -16,7 +16,9 @@ Pagefind as a metadata field, which it searches but never shows in excerpts.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import queue
 import re
 import shutil
@@ -24,6 +26,7 @@ import subprocess
 import tempfile
 import threading
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain.errors import DotphaError
@@ -130,6 +133,7 @@ class SearchIndexer:
         self.shards = 0  # shards handed to Pagefind so far
         self.pending = 0  # pages in the next one
         self._folders: set[Path] = set()
+        self.index = SearchShards([[]], {})  # which page went to which shard (for `update_index`)
         self._queue: queue.Queue[int | None] = queue.Queue()  # shards for the runner, one at a time
         self._failure: SearchIndexError | None = None
         self._process: subprocess.Popen | None = None
@@ -146,7 +150,10 @@ class SearchIndexer:
         if target.parent not in self._folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
-        target.write_bytes(search_copy(html).encode("utf-8", errors="xmlcharrefreplace"))
+        copy = search_copy(html).encode("utf-8", errors="xmlcharrefreplace")
+        target.write_bytes(copy)
+        self.index.pages[-1].append(path)
+        self.index.digests[path] = _digest(copy)
         self.pending += 1
 
     def flush(self, at_least: int = 1) -> None:
@@ -157,6 +164,7 @@ class SearchIndexer:
         if self.pending >= at_least:
             self.shards += 1
             self.pending = 0
+            self.index.pages.append([])
             self._queue.put(self.shards)
 
     def finish(self) -> None:
@@ -166,6 +174,8 @@ class SearchIndexer:
         self._runner.join()
         if self._failure is not None:
             raise self._failure
+        if not self.index.pages[-1]:
+            self.index.pages.pop()
         self.bundle.mkdir(parents=True, exist_ok=True)  # a site with no page to find has no index, only this list
         names = [f"{number}/" for number in range(2, self.shards + 1)]
         (self.bundle / SHARDS_FILE).write_text(json.dumps({"shards": names}) + "\n", encoding="utf-8")
@@ -193,19 +203,102 @@ class SearchIndexer:
 
     def _index(self, shard: int) -> None:
         """Pagefind over the copies of one shard's pages."""
-        output = self.bundle if shard == 1 else self.bundle / str(shard)
         source = self.work / str(shard)
-        command = [_pagefind(), "--site", str(source), "--output-path", str(output), "--force-language", "vi", "--silent"]
-        try:
-            self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        except OSError as error:
-            raise SearchIndexError(f"không chạy được Pagefind: {error}") from None
-        _, errors = self._process.communicate()
-        if self._process.returncode != 0 and not self._stopped:
-            raise SearchIndexError(f"Pagefind không lập được chỉ mục tìm kiếm (cài bằng pip install 'pagefind[extended]'):\n{errors.strip()}")
+        self._process = _start_pagefind(source, shard_folder(self.bundle, shard))
+        _finish_pagefind(self._process, self._stopped)
         shutil.rmtree(source, ignore_errors=True)
-        for name in _UNUSED:
-            (output / name).unlink(missing_ok=True)
+
+
+@dataclass
+class SearchShards:
+    """The pages of each shard of an index (shard 1 first) and the digest of each page's copy."""
+
+    pages: list[list[str]]
+    digests: dict[str, bytes]
+
+
+def shard_folder(bundle: Path, shard: int) -> Path:
+    return bundle if shard == 1 else bundle / str(shard)
+
+
+def update_index(site_dir: Path, index: SearchShards, paths: list[str], shard_pages: int = SHARD_PAGES) -> list[int]:
+    """Bring the index of a site up to date with its pages after a partial rebuild
+    (`dotpha serve`): each shard holding a page whose searchable part changed, was
+    removed or (the last shard) was added is indexed again, the others stay as they
+    are.  `paths` are the pages to index now.  Returns the shards indexed again."""
+    site_dir = Path(site_dir)
+    copies = {path: search_copy((site_dir / path).read_text(encoding="utf-8")).encode("utf-8", errors="xmlcharrefreplace") for path in paths}
+    digests = {path: _digest(copy) for path, copy in copies.items()}
+    placed = {path for shard in index.pages for path in shard}
+    if not index.pages:
+        index.pages.append([])
+    for path in paths:
+        if path not in placed:
+            if len(index.pages[-1]) >= shard_pages:
+                index.pages.append([])
+            index.pages[-1].append(path)
+    dirty = [number for number, shard in enumerate(index.pages, 1)
+             if any(path not in digests or index.digests.get(path) != digests[path] for path in shard)]  # fmt: skip
+    for number in dirty:
+        index.pages[number - 1] = [path for path in index.pages[number - 1] if path in digests]
+        _reindex_shard(site_dir / BUNDLE_DIR, number, {path: copies[path] for path in index.pages[number - 1]})
+    index.digests = digests
+    (site_dir / BUNDLE_DIR / SHARDS_FILE).write_text(json.dumps({"shards": [f"{n}/" for n in range(2, len(index.pages) + 1)]}) + "\n", encoding="utf-8")
+    return dirty
+
+
+def _reindex_shard(bundle: Path, shard: int, copies: dict[str, bytes]) -> None:
+    """One shard made again beside the index, then put in place of the old one."""
+    work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=bundle.parent.parent))
+    try:
+        for path, copy in copies.items():
+            (work / "pages" / path).parent.mkdir(parents=True, exist_ok=True)
+            (work / "pages" / path).write_bytes(copy)
+        fresh = work / "index"
+        _finish_pagefind(_start_pagefind(work / "pages", fresh))
+        _install_shard(fresh, shard_folder(bundle, shard))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _install_shard(fresh: Path, target: Path) -> None:
+    """Replace a shard's files by the fresh ones; the first shard's folder also holds the
+    others (2/, 3/ ...) and shards.json, which stay."""
+    target.mkdir(parents=True, exist_ok=True)
+    for old in target.iterdir():
+        if not (old.is_dir() and old.name.isdigit()) and old.name != SHARDS_FILE and not (fresh / old.name).exists():
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
+    for new in fresh.iterdir():
+        place = target / new.name
+        if new.is_dir():
+            aside = target / f".{new.name}-old"
+            if place.exists():
+                place.rename(aside)
+            new.rename(place)
+            shutil.rmtree(aside, ignore_errors=True)
+        else:
+            os.replace(new, place)
+
+
+def _start_pagefind(source: Path, output: Path) -> subprocess.Popen:
+    command = [_pagefind(), "--site", str(source), "--output-path", str(output), "--force-language", "vi", "--silent"]
+    try:
+        return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    except OSError as error:
+        raise SearchIndexError(f"không chạy được Pagefind: {error}") from None
+
+
+def _finish_pagefind(process: subprocess.Popen, stopped: bool = False) -> None:
+    _, errors = process.communicate()
+    if process.returncode != 0 and not stopped:
+        raise SearchIndexError(f"Pagefind không lập được chỉ mục tìm kiếm (cài bằng pip install 'pagefind[extended]'):\n{errors.strip()}")
+    output = Path(process.args[process.args.index("--output-path") + 1])
+    for name in _UNUSED:
+        (output / name).unlink(missing_ok=True)
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _pagefind() -> str:

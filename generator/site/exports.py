@@ -22,6 +22,7 @@ from typing import Any
 from ..domain.content import Content, Entry
 from ..domain.derive import flags_of
 from ..domain.schema import Kind, PlannedDate, Registration, field_title
+from .formulas import neutralised
 from .output import SiteFile
 from .xlsx import Sheet, workbook_bytes
 
@@ -118,12 +119,13 @@ def _text(value: Any) -> str:
 
 
 def csv_bytes(content: Content, entries: list[Entry], memo: dict | None = None) -> bytes:
-    """UTF-8 with a BOM (Excel then reads Vietnamese correctly), CRLF, every field quoted as needed."""
+    """UTF-8 with a BOM (Excel then reads Vietnamese correctly), CRLF, every field quoted as needed,
+    no cell a spreadsheet would run as a formula (generator/site/formulas.py)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column.header for column in COLUMNS])
+    writer.writerow([neutralised(column.header) for column in COLUMNS])
     for row in export_rows(content, ordered(entries), memo):
-        writer.writerow([_text(value) for value in row])
+        writer.writerow([neutralised(_text(value)) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..site.exports import COLUMNS
+from ..site.formulas import restored
 from .imports import ImportContext, ImportRefused, Located, Record, _key, parse_kind
 from .legacy import Decoder, LegacyTextError, detect_legacy
 
@@ -125,12 +126,23 @@ def _xlsx_sheets(path: Path) -> list[Sheet]:
             Sheet(
                 name=worksheet.title,
                 origin=f"{path.name}[{worksheet.title}]",
-                rows=[[cell.value for cell in row] for row in cells],
+                rows=[[_unescaped(cell.value) for cell in row] for row in cells],
                 formats=[[cell.number_format or "" for cell in row] for row in cells],
                 merged=[(r.min_row, r.min_col, r.max_row, r.max_col, r.coord) for r in worksheet.merged_cells.ranges],
             )
         )
     return sheets
+
+
+_OOXML_CONTROL = re.compile("_x(00[01][0-9A-Fa-f])_")
+
+
+def _unescaped(value: Any) -> Any:
+    """A control character as the text holds it: openpyxl leaves Excel's escape for it as
+    written (`_x000D_` for the CR of text pasted with Windows line ends, or exported by dotpha)."""
+    if isinstance(value, str) and "_x" in value:
+        return _OOXML_CONTROL.sub(lambda match: chr(int(match.group(1), 16)), value)
+    return value
 
 
 def _csv_sheet(path: Path) -> Sheet:
@@ -145,7 +157,8 @@ def _csv_sheet(path: Path) -> Sheet:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [list(row) for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+    # Our own CSV put an apostrophe before text a spreadsheet would run: take exactly that one off.
+    rows = [[restored(cell) for cell in row] for row in csv.reader(io.StringIO(text, newline=""), dialect)]
     return Sheet(name=path.stem, origin=path.name, rows=rows)
 
 

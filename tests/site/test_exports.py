@@ -142,18 +142,41 @@ def test_exported_xlsx_updates_nothing_when_imported_over_its_own_content(tmp_pa
     assert all(p.read_bytes() == (ROOT / "content" / p.relative_to(copy)).read_bytes() for p in copy.rglob("*.yml"))
 
 
-
 def test_the_xlsx_writer_keeps_text_numbers_and_dates_as_excel_reads_them():
     from generator.domain.schema import PlannedDate
-    from generator.site.xlsx import Sheet, column_letter, workbook_bytes
+    from generator.site.xlsx import Sheet, workbook_bytes
 
-    assert [column_letter(n) for n in (1, 26, 27, 52, 703)] == ["A", "Z", "AA", "AZ", "AAA"]
-    rows = [["<b>&\"x\"</b>\x07", 3, 2.5, dt.date(2024, 3, 15), PlannedDate.of(dt.date(2025, 6, 30), month_only=True), "  hai dòng\nở đây "]]
-    data = workbook_bytes([Sheet("Phần I - Việc khó", ["A", "B", "C", "D", "E", "F"], [10] * 6, rows)], dt.datetime(2025, 1, 2), "dotpha")
+    widths = [6, 8, 10, 12, 14, 16, 18, 20]
+    rows = [["<b>&\"x\"</b>", 3, 2.5, dt.date(2024, 3, 15), PlannedDate.of(dt.date(2025, 6, 30), month_only=True), "  hai dòng\nở đây ", None, "=1+1"]]
+    data = workbook_bytes([Sheet("Phần I - Việc khó", list("ABCDEFGH"), widths, rows)], dt.datetime(2025, 1, 2), "dotpha")
     sheet = load_workbook(io.BytesIO(data))["Phần I - Việc khó"]
-    values = [cell.value for cell in sheet[2]]
-    assert values[:5] == ['<b>&"x"</b>', 3, 2.5, dt.datetime(2024, 3, 15), dt.datetime(2025, 6, 30)]  # escaped, not interpreted; control character dropped
-    assert values[5] == "  hai dòng\nở đây "  # spaces and line breaks kept
+    cells = sheet[2]
+    assert [cell.value for cell in cells] == ['<b>&"x"</b>', 3, 2.5, dt.datetime(2024, 3, 15), dt.datetime(2025, 6, 30), "  hai dòng\nở đây ", None, "=1+1"]
+    assert [cell.data_type for cell in cells] == ["s", "n", "n", "d", "d", "s", "n", "s"]  # typed by value: text stays text, never a formula
     assert sheet["D2"].number_format == "dd/mm/yyyy" and sheet["E2"].number_format == "mm/yyyy" and sheet["A1"].font.bold and sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:F2" and sheet.column_dimensions["C"].width == 10
-    assert data == workbook_bytes([Sheet("Phần I - Việc khó", ["A", "B", "C", "D", "E", "F"], [10] * 6, rows)], dt.datetime(2025, 1, 2), "dotpha")
+    assert sheet.auto_filter.ref == "A1:H2" and sheet["H2"].quotePrefix  # =1+1 stays text even when edited in Excel
+    assert [int(sheet.column_dimensions[letter].width) for letter in "ABCDEFGH"] == widths  # Excel's padding after the point
+    assert data == workbook_bytes([Sheet("Phần I - Việc khó", list("ABCDEFGH"), widths, rows)], dt.datetime(2025, 1, 2), "dotpha")
+
+
+def test_an_xlsx_of_another_as_of_date_differs_only_in_its_dates(content):
+    """The document's creation date is the as-of date; the rows change only where the date changes them."""
+    content.registration()
+    first, later = (xlsx_bytes(loaded, loaded.entries) for loaded in (content.load(dt.date(2024, 6, 1)), content.load(dt.date(2024, 6, 2))))
+    parts = [zipfile.ZipFile(io.BytesIO(data)) for data in (first, later)]
+    assert parts[0].namelist() == parts[1].namelist()
+    assert [name for name in parts[0].namelist() if parts[0].read(name) != parts[1].read(name)] == ["docProps/core.xml"]
+    assert b">2024-06-02T00:00:00Z<" in parts[1].read("docProps/core.xml")
+    overdue = content.load(dt.date(2025, 1, 15))  # past its due date: the "Tình hình" cell says so
+    sheet = load_workbook(io.BytesIO(xlsx_bytes(overdue, overdue.entries)))["Phần I - Việc khó"]
+    flags = [c.key for c in COLUMNS].index("flags")
+    assert sheet.cell(2, flags + 1).value == "Quá hạn"
+
+
+def test_a_text_too_long_for_an_excel_cell_is_cut_with_a_note():
+    from generator.site.xlsx import CELL_LIMIT, CUT_NOTE, Sheet, workbook_bytes
+
+    long = "ắ" * (CELL_LIMIT + 10)
+    data = workbook_bytes([Sheet("S", ["A"], [10], [[long]])], dt.datetime(2025, 1, 2), "dotpha")
+    value = load_workbook(io.BytesIO(data))["S"]["A2"].value
+    assert len(value) == CELL_LIMIT and value.endswith(CUT_NOTE) and value.startswith("ắ" * 100)

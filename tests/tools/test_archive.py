@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from conftest import search_pages, shared_chromium
 from gitwork import GitWork
-from test_browser import CHROMIUM, CHROMIUM_ARGS, search, serve
+from test_browser import CHROMIUM, CHROMIUM_ARGS, search, serious_violations, serve
 
 from generator.cli import main
 from generator.site.archives import ArchiveError, manifest, publish_archives, stored_snapshots, verify_snapshot
@@ -288,6 +288,31 @@ def test_version_selector_banner_and_search_inside_the_archive(project):
     finally:
         next(server, None)
     assert requests and all(urlsplit(url).netloc == site.host for url in requests)
+
+
+# Home, registry, unit, registration, danh mục and person pages, live and archived: all show the year selector.
+SELECTOR_PAGES = ("/", "/dang-ky/", "/don-vi/so-tai-chinh/", "/dang-ky/2024-stc-01/", "/danh-muc/2024/", "/can-bo/tran-thi-bich-ngoc/")
+
+
+def test_axe_finds_no_serious_violation_with_the_year_selector(project):
+    """Material names the selector's button "Chọn phiên bản" while it shows "Hiện tại":
+    theme/assets/year-selector.js gives it a name that holds the words on screen."""
+    server = serve(project / "site")
+    site = next(server)
+    try:
+        page = shared_chromium(CHROMIUM, CHROMIUM_ARGS).new_page()
+        found = {}
+        for path in SELECTOR_PAGES + tuple("/2024" + path for path in SELECTOR_PAGES):
+            assert page.goto(site(path)).status == 200, path
+            page.wait_for_selector(".md-version__current")
+            page.wait_for_load_state("networkidle")
+            found[path] = serious_violations(page)
+        label = page.get_attribute(".md-version__current", "aria-label")
+        page.close()
+    finally:
+        next(server, None)
+    assert found == {path: [] for path in found}
+    assert label == "Năm 2024 (lưu trữ) – Chọn phiên bản"
 
 
 def _check_selector(page, site) -> None:

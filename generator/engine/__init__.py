@@ -43,3 +43,9 @@ def select_engine(name: str | None = None) -> str:
     if name == "properdocs":
         import properdocs.replacement  # noqa: F401  (mkdocs.* imports load properdocs.* from now on)
     return name
+
+
+def engine_logger(name: str = "") -> str:
+    """The name of the engine's logger (`mkdocs.…` or `properdocs.…`): its strict mode counts
+    the warnings logged there, and `dotpha` shows them."""
+    return ".".join(filter(None, (running_engine() or "mkdocs", name)))

@@ -28,6 +28,7 @@ from ..domain.errors import DotphaError, UsageError
 from ..domain.settings import BuildSettings
 from ..site.archives import ArchiveError, publish_archives
 from ..site.atomic import replaced_on_success
+from . import engine_logger
 from .plugin import DotphaPlugin, Handover, ServeSession
 
 PLUGIN = "dotpha"
@@ -140,7 +141,7 @@ class _StderrHandler(logging.Handler):
 
 def show_engine_log(level: int = logging.WARNING) -> None:
     """Show MkDocs' warnings (and, when serving, its progress) on stderr."""
-    logger = logging.getLogger("mkdocs")
+    logger = logging.getLogger(engine_logger())
     if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
         handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))

@@ -43,10 +43,11 @@ from ..site.files import offered_files, page_data_files
 from ..site.pages import Kept, PageRenderer, PageSpec
 from ..site.search import SHARD_PAGES, SearchIndexer, SearchIndexError, SearchShards, folded_d_words, is_indexed, update_index
 from ..site.versions import VERSIONS_FILE, versions_json
+from . import engine_logger
 from .rebuild import GeneratedFile, Rebuild
 from .shell import Shells, page_meta
 
-_log = logging.getLogger("mkdocs.plugins.dotpha")
+_log = logging.getLogger(engine_logger("plugins.dotpha"))
 
 
 class DotphaConfig(Config):
@@ -114,7 +115,7 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
     def on_startup(self, *, command, dirty):
         """Defined so MkDocs keeps one plugin instance across `serve` rebuilds."""
         if dirty:  # our dirty builds are exact: MkDocs' warning that they are not would mislead
-            logging.getLogger("mkdocs.commands.build").addFilter(_without_dirty_warning)
+            logging.getLogger(engine_logger("commands.build")).addFilter(_without_dirty_warning)
         self.session = None
         if command == "serve":
             handed = self.handover.session if self.handover else None

@@ -43,8 +43,9 @@ from mkdocs.structure.files import File, Files
 
 from ..site.output import SiteFile
 from ..site.pages import PageSpec
+from . import engine_logger
 
-log = logging.getLogger("mkdocs.plugins.dotpha")
+log = logging.getLogger(engine_logger("plugins.dotpha"))
 
 
 class GeneratedFile(File):

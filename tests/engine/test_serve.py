@@ -27,6 +27,7 @@ from mkdocs.exceptions import Abort
 
 import generator.engine.plugin
 from generator.domain.asof import epoch_of
+from generator.engine import engine_logger
 
 URL = "http://127.0.0.1:8000/"
 INDEX = "pagefind/"  # the search index: every file under it
@@ -224,7 +225,7 @@ def test_a_renamed_registration_moves_its_page(project, serving):
 def test_an_invalid_save_keeps_the_served_site_and_names_the_file(project, serving, caplog):
     before = snapshot(serving.site)
     shown = project.registration(status="finished")
-    with pytest.raises(Abort), caplog.at_level(logging.ERROR, logger="mkdocs"):
+    with pytest.raises(Abort), caplog.at_level(logging.ERROR, logger=engine_logger()):
         serving.build()  # the serve loop logs it and keeps serving the previous site
     assert f"{shown}:17:9: status: giá trị «finished» không hợp lệ" in caplog.text
     assert snapshot(serving.site) == before
@@ -236,7 +237,7 @@ def test_an_invalid_save_keeps_the_served_site_and_names_the_file(project, servi
 
 def test_mkdocs_warns_of_no_dirty_build(project, serving, caplog):
     project.registration(title="Đổi tên")
-    with caplog.at_level(logging.INFO, logger="mkdocs"):
+    with caplog.at_level(logging.INFO, logger=engine_logger()):
         serving.build()
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert "dotpha: dựng lại" in caplog.text

@@ -12,6 +12,7 @@ it), and for a site with an address (canonical links, the sitemap).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from test_browser import build_site
 from test_security import injected_registrations, injected_units
 
 from conftest import ContentFolder, dump
-from generator.engine import running_engine
+from generator.engine import installed_engines, running_engine
 from generator.engine.shell import BODY, Shell, ShellError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -84,8 +85,13 @@ def test_canonical_links_and_the_sitemap_are_the_same_either_way(tmp_path):
     assert differences(full, shell) == []
 
 
-def test_the_engine_of_this_run_built_them():
-    assert running_engine() in ("mkdocs", "properdocs")
+def test_the_engine_of_this_run_is_properdocs_where_it_is_installed(tmp_path):
+    expected = "properdocs" if "properdocs" in installed_engines() else "mkdocs"
+    assert running_engine() == expected
+    site = tmp_path / "site"
+    build_site(site, "--content", str(REPO / "content"))
+    generator = re.search(r'<meta name="generator" content="([^"]+)"', (site / "dang-ky" / "2025-stc-01" / "index.html").read_text(encoding="utf-8"))
+    assert ("ProperDocs" in generator.group(1)) == (expected == "properdocs")
 
 
 def test_a_template_that_writes_the_body_twice_has_no_shell():

@@ -11,6 +11,7 @@ from __future__ import annotations
 from .exports import download_files
 from .feeds import feed_files
 from .output import SiteFile
+from .pages.registration import form_redirect_files
 from .pages.submit import used_ids_files
 from .pages.view import SiteView
 from .registry import registry_files
@@ -22,8 +23,9 @@ def site_files(view: SiteView) -> list[SiteFile]:
 
 
 def page_data_files(view: SiteView) -> list[SiteFile]:
-    """The files the site's own pages fetch: the registry's data, the ids already taken."""
-    return [file for family in (registry_files, used_ids_files) for file in family(view)]
+    """The files the site's own pages fetch or send to: the registry's data, the ids already
+    taken, the old addresses of the printable forms."""
+    return [file for family in (registry_files, used_ids_files, form_redirect_files) for file in family(view)]
 
 
 def offered_files(view: SiteView) -> list[SiteFile]:

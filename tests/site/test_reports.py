@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_browser import CHROMIUM, CHROMIUM_ARGS, serve
+from conftest import shared_chromium
 from conftest import search_pages
 
 from generator.site.pages.reports import administrative_date, file_href, report_sections
@@ -113,9 +115,24 @@ def test_registration_page_carries_the_official_form(site):
 def test_registration_page_links_its_form_and_no_form_page_is_built(site):
     html = article(site / "dang-ky" / "2024-stc-01" / "index.html")
     assert '<a href="#don">In đơn đăng ký</a>' in html and '<div id="don" class="dp-form-head" data-pagefind-ignore>' in html
-    assert not list(site.glob("dang-ky/*/don"))  # one page per registration, not two
+    redirects = list(site.glob("dang-ky/*/don/index.html"))  # the old address of each form: a redirect, not a page
+    assert {path.parent.parent.name for path in redirects} == {path.parent.name for path in site.glob("dang-ky/20*/index.html")}
+    assert all(len(path.read_bytes()) < 500 and b"md-header" not in path.read_bytes() for path in redirects)
     indexed = search_pages(site)
     assert "/dang-ky/2024-stc-01/" in indexed and not any(url.endswith("/don/") for url in indexed)
+
+
+def test_the_old_address_of_a_form_opens_the_form(site):
+    server = serve(site)
+    base = next(server)
+    try:
+        page = shared_chromium(CHROMIUM, CHROMIUM_ARGS).new_page()
+        page.goto(base("/dang-ky/2024-stc-01/don/"))
+        page.wait_for_url("**/dang-ky/2024-stc-01/#don")
+        assert page.locator(".dp-doc-title").is_visible() and not page.locator(".dp-page-only").first.is_visible()  # the form view
+        page.close()
+    finally:
+        next(server, None)
 
 
 def test_downloads_page_links_every_file(site):

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import html
+
 from ...domain.schema import Kind, form_fields
 from ...history.timeline import describe_for
 from .reports import administrative_date
+from ..output import SiteFile
 from .view import PageSpec, SiteView, registration_url
 
 # The headings of Part I and II of the official form.
@@ -33,5 +36,21 @@ def registration_pages(view: SiteView) -> list[PageSpec]:
             },
             searchable=True,
         )
+        for entry in view.entries
+    ]
+
+
+FORM_REDIRECT = (
+    '<!doctype html>\n<html lang="vi"><head><meta charset="utf-8"><title>Đơn đăng ký {id}</title>'
+    '<meta name="robots" content="noindex"><meta http-equiv="refresh" content="0; url=../#don">'
+    '<link rel="canonical" href="../#don"></head>\n<body><p><a href="../#don">Đơn đăng ký {id}</a></p></body></html>\n'
+)
+
+
+def form_redirect_files(view: SiteView) -> list[SiteFile]:
+    """`dang-ky/<id>/don/`, where the printable form used to be its own page: a few bytes that
+    send the browser to the registration page seen as the form (`#don`), without the theme."""
+    return [
+        SiteFile(f"{registration_url(entry.id)}don/index.html", FORM_REDIRECT.format(id=html.escape(entry.id)).encode("utf-8"))
         for entry in view.entries
     ]

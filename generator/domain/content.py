@@ -9,15 +9,14 @@ returns anything, so a caller either gets a complete `Content` or a
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 from .filecache import RegistrationFiles
 from .load import Document, display_path, load_document
+from .pauses import cycle_collection_paused
 from .problems import ContentError, Problem
 from .schema import Evaluator, Group, Registration, Unit, UnitsFile, is_slug
 from .validate import RegistrationPath, continuation_problems, duplicate_ids, model_from_document, validate_units
@@ -68,22 +67,8 @@ def load_content(root: Path, as_of: dt.date, last_year: int | None = None, files
     registrations an earlier load of the same owner found valid (`dotpha serve`):
     those whose file did not change are not parsed or checked again.
     """
-    with _cycle_collection_paused():
+    with cycle_collection_paused():
         return _load_content(Path(root), as_of, last_year, files if files is not None else RegistrationFiles())
-
-
-@contextmanager
-def _cycle_collection_paused():
-    """Loading makes millions of objects that live on (data, models) and next to no reference
-    cycles, yet Python's cycle collector would walk the growing heap again and again (1.2 s of
-    `dotpha validate` on 20,000 files).  Cycles left unreachable meanwhile wait for its next run."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load_content(root: Path, as_of: dt.date, last_year: int | None, files: RegistrationFiles) -> Content:

@@ -18,6 +18,7 @@ from typing import Any
 
 import xlsxwriter
 
+from ..domain.pauses import cycle_collection_paused
 from .formulas import runs_as_formula
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -54,9 +55,10 @@ def workbook_bytes(sheets: Sequence[Sheet], moment: dt.datetime, creator: str) -
         "date": workbook.add_format({**_TOP, "num_format": DATE_FORMAT}),
         "month": workbook.add_format({**_TOP, "num_format": MONTH_FORMAT}),
     }
-    for sheet in sheets:
-        _write_sheet(workbook.add_worksheet(sheet.title), sheet, formats)
-    workbook.close()
+    with cycle_collection_paused():  # an object per cell, no cycles
+        for sheet in sheets:
+            _write_sheet(workbook.add_worksheet(sheet.title), sheet, formats)
+        workbook.close()
     return out.getvalue()
 
 

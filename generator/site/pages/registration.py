@@ -7,8 +7,8 @@ import html
 
 from ...domain.schema import Kind, form_fields
 from ...history.timeline import describe_for
-from .reports import administrative_date
 from ..output import SiteFile
+from .reports import administrative_date
 from .view import PageSpec, SiteView, registration_url
 
 # The headings of Part I and II of the official form.

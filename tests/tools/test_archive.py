@@ -99,7 +99,7 @@ def test_versions_json_lists_the_live_site_then_every_year(project):
 
 
 def test_every_archived_page_carries_the_banner_and_the_live_site_none(project):
-    pages = sorted((project / "archive/2024/site").rglob("*.html"))
+    pages = sorted(p for p in (project / "archive/2024/site").rglob("*.html") if not p.match("dang-ky/*/don/index.html"))  # redirects aside
     assert len(pages) > 40
     for page in pages:
         assert BANNER in page.read_text(encoding="utf-8"), page

@@ -12,7 +12,8 @@ Prints a table and writes bench/out/results.json.  Run by hand:
     python3 bench/run.py [--sizes 1000,5000,20000] [--repeat 3]
 
 The machine is shared: each step runs --repeat times and the median is kept
-(with min and max, to show the noise).
+(with min and max, to show the noise); the build and the floor alternate
+(build, floor, build, floor, ...) so that a passing load weighs on both.
 """
 
 from __future__ import annotations
@@ -54,7 +55,20 @@ def run_child(cmd: list[str], env: dict | None = None) -> tuple[float, int, int,
 
 
 def repeated(cmd: list[str], repeat: int, env: dict | None = None) -> dict:
-    runs = [run_child(cmd, env) for _ in range(repeat)]
+    return summary(cmd, [run_child(cmd, env) for _ in range(repeat)])
+
+
+def alternating(commands: dict[str, tuple[list[str], dict | None]], repeat: int) -> dict[str, dict]:
+    """Each command once per round, `repeat` rounds: a load that comes and goes on a
+    shared machine falls on all of them alike, so their ratio stays honest."""
+    runs: dict[str, list] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, (cmd, env) in commands.items():
+            runs[name].append(run_child(cmd, env))
+    return {name: summary(commands[name][0], found) for name, found in runs.items()}
+
+
+def summary(cmd: list[str], runs: list) -> dict:
     failed = [r for r in runs if r[2] != 0]
     if failed:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{failed[0][3]}")
@@ -158,12 +172,15 @@ def measure_size(n: int, work: Path, args) -> dict:
     result: dict = {"n": n}
     print(f"N = {n}: validate…", file=sys.stderr, flush=True)
     result["validate"] = repeated(dotpha + ["validate", *common], args.repeat)
-    print(f"N = {n}: build…", file=sys.stderr, flush=True)
-    result["build"] = repeated(dotpha + ["build", *common, "--site-dir", str(site)], args.repeat)
-    if not args.no_floor:
+    build = (dotpha + ["build", *common, "--site-dir", str(site)], None)
+    if args.no_floor:
+        print(f"N = {n}: build…", file=sys.stderr, flush=True)
+        result["build"] = repeated(build[0], args.repeat)
+    else:
         config_file, env = floor_setup(n, work, content, registrations)
-        print(f"N = {n}: engine floor…", file=sys.stderr, flush=True)
-        result["floor"] = repeated([PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config_file), "-d", str(floor_site)], args.repeat, env)
+        floor = ([PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(config_file), "-d", str(floor_site)], env)
+        print(f"N = {n}: build and engine floor, alternating…", file=sys.stderr, flush=True)
+        result.update(alternating({"build": build, "floor": floor}, args.repeat))
         result["floor"]["output_mb"] = tree_size(floor_site) / 2**20
         result["floor"]["page_bytes"] = _size(floor_site / "dang-ky" / sample_id / "index.html") if sample_id else 0
         result["build_over_floor"] = result["build"]["median_s"] / result["floor"]["median_s"]

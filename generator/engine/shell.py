@@ -144,7 +144,7 @@ class Shells:
 
     def _render(self, key: ShellKey) -> tuple[str, Page]:
         """The stand-in page through the template, as MkDocs' build renders a page."""
-        stand_in = PageSpec(url=f"{key.parent}{NAME}/", title=TITLE, template="", searchable=key.searchable)
+        stand_in = PageSpec(url=f"{key.parent}{NAME}/", title=TITLE, searchable=key.searchable)
         file = File.generated(self.config, stand_in.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
         page = Page(None, file, self.config)
         page.meta = page_meta(stand_in, "", FOLDED if key.has_folded else "")

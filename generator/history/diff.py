@@ -23,12 +23,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from ..domain.content import REGISTRATIONS_DIR, UNITS_FILE, load_content
-from ..domain.errors import UsageError
+from ..domain.errors import ExitCode, UsageError
 from ..domain.problems import ContentError, Problem
 from .changes import Change, Version, compare, day, describe, outcome_label, status_label, version_of
 from .git import GitError, Repository
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 WORKING_TREE = "(thư mục làm việc)"
 _MAX_TEXT = 200
 

@@ -15,7 +15,7 @@ from argparse import Namespace
 from pathlib import Path
 
 from ..domain.content import REGISTRATIONS_DIR, UNITS_FILE
-from ..domain.errors import UsageError
+from ..domain.errors import ExitCode, UsageError
 from ..domain.load import display_path, load_document
 from ..domain.problems import ContentError
 from ..domain.schema import Unit
@@ -47,7 +47,7 @@ def write_codeowners(content_dir: Path, args: Namespace) -> int:
         print(f"Đã ghi {args.output}: {sum(1 for u in units if u.maintainers)} đơn vị có người duyệt.")
     else:
         sys.stdout.write(text)
-    return 0
+    return ExitCode.OK
 
 
 def load_units(content_dir: Path) -> list[Unit]:

@@ -7,6 +7,7 @@ from argparse import ArgumentParser, Namespace
 from pathlib import Path
 
 from ..domain.content import load_content
+from ..domain.errors import ExitCode
 from ..domain.load import display_path
 from ..domain.problems import ContentError
 from .import_docx import read_docx
@@ -20,7 +21,6 @@ from .imports import (
     write_plan,
 )
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 HELP = "Nhập danh sách đăng ký từ bảng tính (.xlsx, .csv) hoặc đơn đăng ký (.docx) thành các tệp đăng ký."
 
 
@@ -38,7 +38,7 @@ def import_file(args: Namespace, root: Path, as_of: dt.date) -> int:
         content = load_content(root, as_of)
     except ContentError as error:
         print(describe_errors(error))
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     if not source.is_file():
         return _usage(f"không tìm thấy tệp {args.file}")
     is_form = source.suffix.lower() == ".docx"
@@ -54,7 +54,7 @@ def import_file(args: Namespace, root: Path, as_of: dt.date) -> int:
         records, problems, notes = _read(source, ctx, is_form)
     except ImportRefused as refused:
         print(f"dotpha import: {refused}")
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     plan = plan_import(records, ctx)
     plan.problems = problems + plan.problems
     return _finish(plan, notes, ctx, len(records))
@@ -77,7 +77,7 @@ def _finish(plan: Plan, notes: list[str], ctx: ImportContext, rows: int) -> int:
         for problem in plan.problems:
             print(problem.render())
         print(f"{len(plan.problems)} lỗi trong {rows} đăng ký đọc được; không ghi tệp nào.")
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     write_plan(plan)
     for planned in plan.files:
         print(f"{'Đã cập nhật' if planned.update else 'Đã tạo'} {display_path(planned.path)} ({planned.origin}).")
@@ -87,8 +87,8 @@ def _finish(plan: Plan, notes: list[str], ctx: ImportContext, rows: int) -> int:
         load_content(ctx.root, ctx.as_of)
     except ContentError as error:  # cannot happen if each file was valid; say so if it does
         print(describe_errors(error))
-        return EXIT_PROBLEMS
-    return EXIT_OK
+        return ExitCode.PROBLEMS
+    return ExitCode.OK
 
 
 def _units_file(content):
@@ -101,4 +101,4 @@ def _usage(message: str) -> int:
     import sys
 
     print(f"dotpha import: {message}", file=sys.stderr)
-    return EXIT_USAGE
+    return ExitCode.USAGE

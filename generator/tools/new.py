@@ -28,7 +28,7 @@ from typing import Annotated, Any, Callable
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..domain.content import REGISTRATIONS_DIR, UNITS_FILE, load_content
-from ..domain.errors import DotphaError
+from ..domain.errors import DotphaError, ExitCode
 from ..domain.load import display_path, load_document, parse_document
 from ..domain.problems import ContentError, Problem
 from ..domain.schema import Kind, Registration, UnitsFile, _inner_model, field_title
@@ -37,7 +37,6 @@ from ..domain.validate import RegistrationPath, alive_in, lifetime, validate_reg
 from .form import render_registration
 
 SCHEMA_FILE = "registration.schema.json"
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 class Invalid(DotphaError, ValueError):
@@ -47,7 +46,7 @@ class Invalid(DotphaError, ValueError):
 class Refused(DotphaError):
     """Stop without writing: a message and an exit code."""
 
-    def __init__(self, message: str, code: int = EXIT_USAGE):
+    def __init__(self, message: str, code: int = ExitCode.USAGE):
         super().__init__(message)
         self.code = code
 
@@ -213,10 +212,10 @@ def _new_id(text: str, ctx: Context) -> str:
     reg_id = _slug("id")(text, ctx)
     target = _target(ctx, reg_id)
     if target.exists():
-        raise Refused(f"đã có tệp {display_path(target)}; không ghi đè (dùng --id để đặt mã khác)", EXIT_PROBLEMS)
+        raise Refused(f"đã có tệp {display_path(target)}; không ghi đè (dùng --id để đặt mã khác)", ExitCode.PROBLEMS)
     other = next((ctx.root / REGISTRATIONS_DIR).rglob(f"{reg_id}.yml"), None)
     if other is not None:  # ids are unique across all years and units
-        raise Refused(_message("duplicate_id", value=reg_id, other=display_path(other)), EXIT_PROBLEMS)
+        raise Refused(_message("duplicate_id", value=reg_id, other=display_path(other)), ExitCode.PROBLEMS)
     return reg_id
 
 
@@ -312,7 +311,7 @@ def create_registration(args: Namespace, root: Path, as_of: dt.date) -> int:
         return refused.code
     except EOFError:
         print("\ndotpha: đã hủy, không tạo tệp.", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     return _report(ctx, target)
 
 
@@ -323,7 +322,7 @@ def _load_units(root: Path) -> UnitsFile:
     units, found = validate_units(document) if document else (None, [])
     if units is None:
         problems = problems + found or [Problem.at(display_path(root / UNITS_FILE), (1, 1), "", "no_units_file")]
-        raise Refused("units.yml có lỗi, chưa thể tạo đăng ký:\n" + ContentError(problems).report("vi"), EXIT_PROBLEMS)
+        raise Refused("units.yml có lỗi, chưa thể tạo đăng ký:\n" + ContentError(problems).report("vi"), ExitCode.PROBLEMS)
     return units
 
 
@@ -402,7 +401,7 @@ def _check_rendered(ctx: Context, target: Path, text: str) -> None:
     if document is not None:
         problems += validate_registration(document, RegistrationPath.of(relative), ctx.units_file, ctx.as_of)[1]
     if problems:
-        raise Refused("tệp sinh ra không hợp lệ (lỗi của dotpha):\n" + ContentError(problems).report("vi"), EXIT_PROBLEMS)
+        raise Refused("tệp sinh ra không hợp lệ (lỗi của dotpha):\n" + ContentError(problems).report("vi"), ExitCode.PROBLEMS)
 
 
 def _write(target: Path, text: str) -> None:
@@ -411,7 +410,7 @@ def _write(target: Path, text: str) -> None:
         with target.open("x", encoding="utf-8", newline="\n") as file:
             file.write(text)
     except FileExistsError:
-        raise Refused(f"đã có tệp {display_path(target)}; không ghi đè", EXIT_PROBLEMS) from None
+        raise Refused(f"đã có tệp {display_path(target)}; không ghi đè", ExitCode.PROBLEMS) from None
 
 
 def _report(ctx: Context, target: Path) -> int:
@@ -424,6 +423,6 @@ def _report(ctx: Context, target: Path) -> int:
     except ContentError as error:
         print(error.report("vi"))
         print("Tệp mới hợp lệ; các lỗi trên có sẵn trong thư mục nội dung, cần sửa trước khi dựng trang.")
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     print(f"Không có lỗi: {len(content.entries)} đăng ký, {len(content.units)} đơn vị.")
-    return EXIT_OK
+    return ExitCode.OK

@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from ..domain.content import REGISTRATIONS_DIR, Content, Entry, load_content
+from ..domain.errors import ExitCode
 from ..domain.load import display_path, parse_document
 from ..domain.problems import ContentError
 from ..domain.schema import PART_ONLY_FIELDS, LabelledEnum, Registration, Status, UnitsFile, field_title
@@ -42,7 +43,6 @@ COPIED_FORM = ("title", "registrant", "evaluator", "content", "impact", *PART_ON
 COPIED_EXTRA = ("links", "tags")
 COPIED = (*COPIED_FORM, *COPIED_EXTRA)
 NOT_COPIED = ("updates", "obstacles", "result", "schedule", "registered_on")
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 @dataclass
@@ -250,17 +250,17 @@ def rollover_command(args: Namespace, content_dir: Path, as_of: dt.date) -> int:
     source, target = args.source_year, args.target_year
     if target <= source:
         print(f"dotpha: năm đề xuất {target} phải sau năm {source}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     try:
         content = load_content(content_dir, as_of)
     except ContentError as error:
         print(error.report(args.lang))
         print("Nội dung có lỗi: sửa trước khi đề xuất tiếp nối.")
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     proposals, left = propose_rollover(content, source, target)
     if not proposals and not left:
         print(f"Không có đăng ký nào của năm {source} còn dở dang (Đã đăng ký, Đang thực hiện, Tạm dừng).")
-        return EXIT_OK
+        return ExitCode.OK
     failed = _write_all(content, proposals, as_of, args.dry_run)
     for item in left:
         print(f"Bỏ qua {item.origin.id}: {item.reason}.")
@@ -302,4 +302,4 @@ def _report(content: Content, proposals: list[Proposal], left: list[Left], faile
         except ContentError as error:
             print(error.report(args.lang))
             failed = True
-    return EXIT_PROBLEMS if failed or any(item.needs_clerk for item in left) else EXIT_OK
+    return ExitCode.PROBLEMS if failed or any(item.needs_clerk for item in left) else ExitCode.OK

@@ -34,6 +34,8 @@ import pytest
 import yaml
 from conftest import shared_chromium
 
+from generator.domain.text import fold
+
 REPO = Path(__file__).resolve().parents[2]
 AS_OF = "2025-11-01"
 CHROMIUM = os.environ.get("DOTPHA_CHROMIUM", "/usr/bin/chromium")
@@ -170,6 +172,23 @@ def test_registration_title_and_heading(watched: Watched, server: Server):
     assert watched.page.title() == f"{title} - {site_name()}"
     assert watched.page.locator("article h1").inner_text().strip() == title
     assert watched.page.locator("html").get_attribute("lang") == "vi"
+
+
+def vietnamese_letters() -> str:
+    """Every letter of Vietnamese in both cases, composed and decomposed, with ASCII around."""
+    letters = [chr(c) for c in range(0x00C0, 0x1EFA) if unicodedata.category(chr(c)).startswith("L") and fold(chr(c)).isascii()]
+    composed = "".join(letters)
+    return f"{composed} Quảng Ngãi ĐỒNG đường 2025-x {unicodedata.normalize('NFD', composed)}"
+
+
+def test_the_scripts_fold_as_python_does(watched: Watched, server: Server):
+    """One folding per language (fold.js, domain/text.py): both give the same text."""
+    text = vietnamese_letters()
+    assert len(text) > 300
+    for path in ("/", "/dang-ky-moi/"):  # the form page's own script folds too
+        watched.page.goto(server(path))
+        assert watched.page.evaluate("text => window.dotpha.fold(text)", text) == fold(text)
+    assert watched.console_errors() == []
 
 
 # ---------------------------------------------------------------- search

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from generator.site.pages import PageRenderer, paging
+from generator.site.pages.contexts import ListContext
 from generator.site.pages.paging import Pager, Section, paged_sections
 from generator.site.pages.view import PageSpec, SiteView
 
@@ -35,13 +36,13 @@ def test_page_addresses():
 
 def test_sections_keep_their_heading_count_and_say_where_they_go_on(monkeypatch):
     monkeypatch.setattr(paging, "PAGE_ROWS", 3)
-    first = PageSpec(url="l/", title="Danh sách", template="list.html", in_nav=True)
+    first = PageSpec(url="l/", title="Danh sách", context=ListContext(), in_nav=True)
     pages = paged_sections(first, [("Năm 2025", ["a", "b", "c", "d"]), ("Quá hạn", []), ("Năm 2024", ["e"])])
     assert [p.url for p in pages] == ["l/", "l/trang-2/"]
     assert [p.title for p in pages] == ["Danh sách", "Danh sách (trang 2/2)"]
     assert [p.in_nav for p in pages] == [True, False]
-    assert pages[0].context["sections"] == [Section("Năm 2025", ["a", "b", "c"], 4)]
-    assert pages[1].context["sections"] == [
+    assert pages[0].context.sections == [Section("Năm 2025", ["a", "b", "c"], 4)]
+    assert pages[1].context.sections == [
         Section("Năm 2025", ["d"], 4, continued=True),
         Section("Quá hạn", [], 0),  # an empty section still says so, once
         Section("Năm 2024", ["e"], 1),
@@ -49,8 +50,8 @@ def test_sections_keep_their_heading_count_and_say_where_they_go_on(monkeypatch)
 
 
 def test_an_empty_list_is_one_page():
-    pages = paged_sections(PageSpec(url="l/", title="T", template="list.html"), [])
-    assert len(pages) == 1 and pages[0].context["sections"] == [] and pages[0].context["pager"].count == 1
+    pages = paged_sections(PageSpec(url="l/", title="T", context=ListContext()), [])
+    assert len(pages) == 1 and pages[0].context.sections == [] and pages[0].context.pager.count == 1
 
 
 def make_view(content, n: int) -> SiteView:

@@ -56,8 +56,7 @@
   }
 
   function slug(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D")
-      .toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+    return window.dotpha.fold(text).replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, ""); // fold.js
   }
 
   function suggestId() {

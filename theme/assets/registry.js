@@ -46,9 +46,7 @@
     { key: "status", label: "Trạng thái" }
   ];
 
-  function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
-  }
+  var fold = window.dotpha.fold; // fold.js: without diacritics, lower case
 
   function exact(text) {
     return text.normalize("NFC").toLowerCase();

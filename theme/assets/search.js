@@ -80,7 +80,7 @@
 
   // Without diacritics, đ as d, lower case, letters and digits only: how a word is compared with the query.
   function fold(text) {
-    return text.normalize("NFD").replace(/\p{M}/gu, "").replace(/[đĐ]/g, "d").toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+    return window.dotpha.fold(text).replace(/[^\p{L}\p{N}]/gu, "");
   }
 
   // Pagefind's excerpt is the page's text with < and > escaped (& is not) and

@@ -76,7 +76,7 @@ class PageRenderer:
     def render(self, page: PageSpec) -> str:
         template = self.env.get_template(page.template)
         href = lambda target: relative_url(target, page.url)  # noqa: E731
-        return template.render(page=page, href=href, **page.context)
+        return template.render(page=page, href=href, **page.context.fields())
 
 
     def _markdown(self, text: str | None) -> Markup:

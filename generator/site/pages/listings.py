@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from ...domain.derive import Flag
 from ...domain.schema import Kind, Status
+from .contexts import HomeContext, IndexContext, ListContext, YearContext
 from .dashboard import dashboard_of
 from .paging import paged, paged_sections
 from .view import PageSpec, SiteView, kind_url, status_url, year_url
@@ -16,8 +19,7 @@ def home_page(view: SiteView) -> PageSpec:
     return PageSpec(
         url="",
         title="Tổng quan",
-        template="home.html",
-        context={"d": dashboard_of(view, entries, year), "years": view.content.years, "all_figures": view.figures(view.entries)},
+        context=HomeContext(d=dashboard_of(view, entries, year), years=view.content.years, all_figures=view.figures(view.entries)),
         in_nav=True,
     )
 
@@ -26,9 +28,9 @@ def all_pages(view: SiteView) -> list[PageSpec]:
     """The registry: every registration as plain tables by year, which
     registry.js turns into a filterable table fed by registry.json (page 1)."""
     sections = [(f"Năm {year}", view.by_year[year]) for year in view.content.years]
-    pages = _list("dang-ky/", "Danh sách đăng ký", sections, in_nav=True)
-    pages[0].context["registry"] = "registry.json"  # generator/registry.py REGISTRY_PATH, next to this page
-    return pages
+    first, *others = _list("dang-ky/", "Danh sách đăng ký", sections, in_nav=True)
+    registry = dataclasses.replace(first.context, registry="registry.json")  # site/registry.py REGISTRY_PATH, beside this page
+    return [dataclasses.replace(first, context=registry), *others]
 
 
 def status_pages(view: SiteView) -> list[PageSpec]:
@@ -51,8 +53,8 @@ def year_pages(view: SiteView) -> list[PageSpec]:
     pages = [_index("nam/", "Theo năm", [(f"Năm {y}", year_url(y), len(view.by_year[y])) for y in view.content.years])]
     for year in view.content.years:
         entries = view.by_year[year]
-        context = {"d": dashboard_of(view, entries, year), "years": view.content.years, "total": len(entries)}
-        first = PageSpec(url=year_url(year), title=f"Năm {year}", template="year.html", context=context)
+        context = YearContext(d=dashboard_of(view, entries, year), years=view.content.years, total=len(entries))
+        first = PageSpec(url=year_url(year), title=f"Năm {year}", context=context)
         pages += paged(first, entries, lambda part: {"entries": part})
     return pages
 
@@ -75,8 +77,8 @@ def _count(view: SiteView, predicate) -> int:
 
 def _list(url: str, title: str, sections: list, in_nav: bool = False, empty_sections: bool = False) -> list[PageSpec]:
     kept = sections if empty_sections else [(name, rows) for name, rows in sections if rows]
-    return paged_sections(PageSpec(url=url, title=title, template="list.html", in_nav=in_nav), kept)
+    return paged_sections(PageSpec(url=url, title=title, context=ListContext(), in_nav=in_nav), kept)
 
 
 def _index(url: str, title: str, links: list) -> PageSpec:
-    return PageSpec(url=url, title=title, template="index.html", context={"links": links}, in_nav=True)
+    return PageSpec(url=url, title=title, context=IndexContext(links), in_nav=True)

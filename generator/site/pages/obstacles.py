@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .contexts import ObstaclesContext
 from .paging import paged
 from .view import PageSpec, SiteView
 
@@ -14,5 +15,5 @@ def obstacles_pages(view: SiteView) -> list[PageSpec]:
         if obstacle.is_open
     ]
     rows.sort(key=lambda row: (row[0].raised_on, row[1].id))
-    first = PageSpec(url="vuong-mac/", title="Vướng mắc chờ hỗ trợ", template="obstacles.html", context={"total": len(rows)}, in_nav=True)
+    first = PageSpec(url="vuong-mac/", title="Vướng mắc chờ hỗ trợ", context=ObstaclesContext(total=len(rows)), in_nav=True)
     return paged(first, rows, lambda part: {"rows": part})

@@ -49,17 +49,17 @@ class Section:
 
 
 def paged(first: PageSpec, rows: list, context_of) -> list[PageSpec]:
-    """`first` with `context_of(rows of this page)` added, repeated for every PAGE_ROWS rows."""
+    """`first` with its context's rows replaced by `context_of(rows of this page)`, repeated for every PAGE_ROWS rows."""
     parts = [rows[start : start + PAGE_ROWS] for start in range(0, len(rows), PAGE_ROWS)] or [[]]
     pages = []
     for number, part in enumerate(parts, start=1):
         pager = Pager(first.url, number, len(parts))
-        context = {**first.context, **context_of(part), "pager": pager}
+        context = dataclasses.replace(first.context, **context_of(part), pager=pager)
         if number == 1:
             pages.append(dataclasses.replace(first, context=context))
         else:
             title = f"{first.title} (trang {number}/{len(parts)})"
-            pages.append(PageSpec(url=pager.url(number), title=title, template=first.template, context=context))
+            pages.append(PageSpec(url=pager.url(number), title=title, context=context))
     return pages
 
 

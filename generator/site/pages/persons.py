@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...domain.text import fold
+from .contexts import PersonContext, PersonsContext
 from .dashboard import status_chart_of
 from .paging import Section, paged
 from .view import PageSpec, SiteView, person_url
@@ -10,7 +11,7 @@ from .view import PageSpec, SiteView, person_url
 
 def person_pages(view: SiteView) -> list[PageSpec]:
     people = sorted(view.by_person.items(), key=lambda item: _sort_name(item[1][0].registration.registrant.name))
-    index = PageSpec(url="can-bo/", title="Theo cán bộ", template="persons.html", in_nav=True)
+    index = PageSpec(url="can-bo/", title="Theo cán bộ", context=PersonsContext(), in_nav=True)
     pages = paged(index, people, lambda part: {"people": part})
     for key, entries in people:
         latest = entries[0].registration.registrant
@@ -19,15 +20,14 @@ def person_pages(view: SiteView) -> list[PageSpec]:
             PageSpec(
                 url=person_url(key),
                 title=latest.name,
-                template="person.html",
-                context={
-                    "registrant": latest,
-                    "key": key,
-                    "sections": [Section("", entries, len(entries))],
-                    "figures": view.figures(entries),
-                    "status_chart": chart,
-                    "status_kind": counts,
-                },
+                context=PersonContext(
+                    registrant=latest,
+                    key=key,
+                    sections=[Section("", entries, len(entries))],
+                    figures=view.figures(entries),
+                    status_chart=chart,
+                    status_kind=counts,
+                ),
             )
         )
     return pages

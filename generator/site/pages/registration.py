@@ -8,6 +8,7 @@ import html
 from ...domain.schema import Kind, form_fields
 from ...history.timeline import describe_for
 from ..output import SiteFile
+from .contexts import RegistrationContext
 from .reports import administrative_date
 from .view import PageSpec, SiteView, registration_url
 
@@ -23,17 +24,16 @@ def registration_pages(view: SiteView) -> list[PageSpec]:
         PageSpec(
             url=registration_url(entry.id),
             title=entry.registration.title,
-            template="registration.html",
-            context={
-                "entry": entry,
-                "form_fields": form_fields(entry.registration.kind),
-                "part_title": PART_TITLES[entry.registration.kind],
-                "date_line": administrative_date(view.province, entry.registration.registered_on, entry.registration.year),
-                "history": view.history.of(entry.id),
-                "history_known": view.history.available,
-                "history_withheld": view.history.withheld,
-                "describe": describe_for(view),
-            },
+            context=RegistrationContext(
+                entry=entry,
+                form_fields=form_fields(entry.registration.kind),
+                part_title=PART_TITLES[entry.registration.kind],
+                date_line=administrative_date(view.province, entry.registration.registered_on, entry.registration.year),
+                history=view.history.of(entry.id),
+                history_known=view.history.available,
+                history_withheld=view.history.withheld,
+                describe=describe_for(view),
+            ),
             searchable=True,
         )
         for entry in view.entries

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ...domain.content import Entry
 from ..exports import FORMATS, download_name
+from .contexts import DownloadsContext, ReportContext, ReportIndexContext
 from .view import PageSpec, SiteView
 
 REPORT_CSS = "assets/print-report.css"
@@ -97,8 +98,7 @@ def report_pages(view: SiteView) -> list[PageSpec]:
     index = PageSpec(
         url="danh-muc/",
         title="Danh mục đăng ký (bản in)",
-        template="report-index.html",
-        context={"years": [(y, report_url(y), len(view.by_year[y])) for y in years]},
+        context=ReportIndexContext(years=[(y, report_url(y), len(view.by_year[y])) for y in years]),
         in_nav=True,
     )
     return [index, *(_year_report(view, year) for year in years)]
@@ -110,16 +110,15 @@ def _year_report(view: SiteView, year: int) -> PageSpec:
     return PageSpec(
         url=url,
         title=f"Danh mục đăng ký năm {year}",
-        template="report.html",
-        context={
-            "year": year,
-            "sections": report_sections(view, entries),
-            "figures": view.figures(entries),
-            "date_line": administrative_date(view.province, view.as_of, year),
-            "province": view.province,
-            "css": file_href(REPORT_CSS, url),
-            "downloads": _download_links(year, url),
-        },
+        context=ReportContext(
+            year=year,
+            sections=report_sections(view, entries),
+            figures=view.figures(entries),
+            date_line=administrative_date(view.province, view.as_of, year),
+            province=view.province,
+            css=file_href(REPORT_CSS, url),
+            downloads=_download_links(year, url),
+        ),
     )
 
 
@@ -136,11 +135,10 @@ def downloads_page(view: SiteView) -> PageSpec:
     return PageSpec(
         url=url,
         title="Tải về danh sách đăng ký",
-        template="downloads.html",
-        context={
-            "rows": [(name, _download_links(year, url), count, year) for name, year, count in rows],
-            "report_url": report_url,
-        },
+        context=DownloadsContext(
+            rows=[(name, _download_links(year, url), count, year) for name, year, count in rows],
+            report_url=report_url,
+        ),
         in_nav=True,
     )
 

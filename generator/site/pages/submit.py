@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ...domain.jsonschema import json_schema  # the same schema `dotpha schema` writes for editors
 from ...domain.schema import Kind, Registrant, Registration, Schedule, form_fields
 from ..output import SiteFile
+from .contexts import SubmitContext
 from .view import PageSpec, SiteView
 
 FORM_URL = "dang-ky-moi/"
@@ -35,8 +36,7 @@ def form_page(view: SiteView) -> PageSpec:
     return PageSpec(
         url=FORM_URL,
         title="Đăng ký mới",
-        template="submit.html",
-        context={"items": form_items(), "data": form_data(view), "labels": _labels()},
+        context=SubmitContext(items=form_items(), data=form_data(view), labels=_labels()),
         in_nav=True,
     )
 

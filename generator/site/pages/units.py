@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from .contexts import UnitContext, UnitsContext
 from .dashboard import status_chart_of
 from .paging import paged_sections
 from .view import PageSpec, SiteView, unit_url
 
 
 def unit_pages(view: SiteView) -> list[PageSpec]:
-    index = PageSpec(url="don-vi/", title="Theo đơn vị", template="units.html", in_nav=True)
+    index = PageSpec(url="don-vi/", title="Theo đơn vị", context=UnitsContext(), in_nav=True)
     pages = [index]
     for unit in view.content.units.values():
         entries = view.by_unit.get(unit.id, [])
@@ -17,8 +18,7 @@ def unit_pages(view: SiteView) -> list[PageSpec]:
         first = PageSpec(
             url=unit_url(unit.id),
             title=unit.name,
-            template="unit.html",
-            context={"unit": unit, "figures": view.figures(entries), "status_chart": chart, "status_kind": counts},
+            context=UnitContext(unit=unit, figures=view.figures(entries), status_chart=chart, status_kind=counts),
         )
         pages += paged_sections(first, [s for s in sections if s[1]])
     return pages

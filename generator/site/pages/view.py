@@ -10,7 +10,7 @@ import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...domain.content import Content, Entry
 from ...domain.derive import Flag, days_overdue, figures_of, flags_of
@@ -18,6 +18,9 @@ from ...domain.profile import PublicContent
 from ...domain.schema import Kind, Registrant, Status
 from ...domain.text import slugify
 from ...history.timeline import History, KeptHistory, load_history
+
+if TYPE_CHECKING:
+    from .contexts import PageContext
 
 
 def registration_url(reg_id: str) -> str:
@@ -77,14 +80,18 @@ def _relative_url_slow(target: str, current: str) -> str:
 
 @dataclass
 class PageSpec:
-    """A generated page: where it lives, its title, template and context."""
+    """A generated page: where it lives, its title and what its template receives
+    (contexts.py: the context's class names the template)."""
 
     url: str
     title: str
-    template: str
-    context: dict[str, Any] = field(default_factory=dict)
+    context: PageContext | None = None
     in_nav: bool = False
     searchable: bool = False
+
+    @property
+    def template(self) -> str:
+        return self.context.TEMPLATE if self.context is not None else ""
 
     @property
     def src_uri(self) -> str:

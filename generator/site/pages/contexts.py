@@ -1,0 +1,200 @@
+"""The template contract: what each page kind's template receives, in one place.
+
+Every generated page carries one of these dataclasses; its class says which
+template renders it (`TEMPLATE`). Besides its fields, every template sees
+`page` (the PageSpec), `href(url)` (a link relative to the page) and the
+renderer's globals (`site`, the SiteView; `Status`, `Kind`, `Flag`, `Outcome`;
+`label`, `status_badge`, `flag_badges`). Templates render under Jinja's
+StrictUndefined, and tests/site/test_contexts.py checks every name a template
+uses against its dataclass, so a misspelt name fails the tests.
+
+Paged lists (paging.py) fill `pager` and their rows (`sections`, `entries`,
+`rows`, `people`) page by page; `pager` is None on pages that are never split.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Callable, ClassVar
+
+from ...domain.content import Entry
+from ...domain.derive import Figures
+from markupsafe import Markup
+
+from ...domain.schema import Obstacle, Registrant, Status, Unit
+from ...history.changes import Change
+from ...history.timeline import RegistrationHistory
+from .dashboard import Dashboard
+from .paging import Pager, Section
+
+StatusKind = dict[Status, dict[str, int]]  # for each status, the count of each kind (derive.status_kind_counts)
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """The base of every page kind's context."""
+
+    TEMPLATE: ClassVar[str] = ""
+
+    def fields(self) -> dict[str, Any]:
+        """The template's variables: the fields, not copied (asdict would copy every entry)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+
+@dataclass(frozen=True)
+class HomeContext(PageContext):
+    """The dashboard of the current year (`home.html`)."""
+
+    TEMPLATE: ClassVar[str] = "home.html"
+    d: Dashboard
+    years: list[int]
+    all_figures: Figures
+
+
+@dataclass(frozen=True)
+class YearContext(PageContext):
+    """A year's dashboard and its registrations (`year.html`, paged)."""
+
+    TEMPLATE: ClassVar[str] = "year.html"
+    d: Dashboard
+    years: list[int]
+    total: int
+    entries: list[Entry] = field(default_factory=list)
+    pager: Pager | None = None
+
+
+@dataclass(frozen=True)
+class ListContext(PageContext):
+    """A list of registrations in sections (`list.html`, paged): all, a status, a kind,
+    overdue. `registry` is the JSON that makes page 1 of the registry filterable."""
+
+    TEMPLATE: ClassVar[str] = "list.html"
+    sections: list[Section] = field(default_factory=list)
+    pager: Pager | None = None
+    registry: str | None = None
+
+
+@dataclass(frozen=True)
+class IndexContext(PageContext):
+    """Links to lists, with their counts (`index.html`): (text, url, count)."""
+
+    TEMPLATE: ClassVar[str] = "index.html"
+    links: list[tuple[str, str, int]]
+
+
+@dataclass(frozen=True)
+class ObstaclesContext(PageContext):
+    """Open obstacles, oldest first (`obstacles.html`, paged): rows of (obstacle, entry)."""
+
+    TEMPLATE: ClassVar[str] = "obstacles.html"
+    total: int
+    rows: list[tuple[Obstacle, Entry]] = field(default_factory=list)
+    pager: Pager | None = None
+
+
+@dataclass(frozen=True)
+class UnitsContext(PageContext):
+    """The units by group (`units.html`): everything comes from `site`."""
+
+    TEMPLATE: ClassVar[str] = "units.html"
+
+
+@dataclass(frozen=True)
+class UnitContext(PageContext):
+    """One unit's figures and registrations by year (`unit.html`, paged)."""
+
+    TEMPLATE: ClassVar[str] = "unit.html"
+    unit: Unit
+    figures: Figures
+    status_chart: Markup
+    status_kind: StatusKind
+    sections: list[Section] = field(default_factory=list)
+    pager: Pager | None = None
+
+
+@dataclass(frozen=True)
+class PersonsContext(PageContext):
+    """Everyone with a registration (`persons.html`, paged): (person key, entries)."""
+
+    TEMPLATE: ClassVar[str] = "persons.html"
+    people: list[tuple[str, list[Entry]]] = field(default_factory=list)
+    pager: Pager | None = None
+
+
+@dataclass(frozen=True)
+class PersonContext(PageContext):
+    """One person's registrations across years (`person.html`, never paged)."""
+
+    TEMPLATE: ClassVar[str] = "person.html"
+    registrant: Registrant
+    key: str
+    sections: list[Section]
+    figures: Figures
+    status_chart: Markup
+    status_kind: StatusKind
+    pager: Pager | None = None
+
+
+@dataclass(frozen=True)
+class RegistrationContext(PageContext):
+    """One registration in the official form's order, with its history (`registration.html`)."""
+
+    TEMPLATE: ClassVar[str] = "registration.html"
+    entry: Entry
+    form_fields: list[str]
+    part_title: str
+    date_line: str
+    history: RegistrationHistory
+    history_known: bool
+    history_withheld: bool
+    describe: Callable[[Change], list[str]]
+
+
+@dataclass(frozen=True)
+class SubmitContext(PageContext):
+    """The form for a new registration (`submit.html`): the form's items, the
+    lists form.js offers (units, people …) and the labels it shows."""
+
+    TEMPLATE: ClassVar[str] = "submit.html"
+    items: list[Any]
+    data: dict[str, Any]
+    labels: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ReportIndexContext(PageContext):
+    """The danh mục of each year (`report-index.html`): (year, url, count)."""
+
+    TEMPLATE: ClassVar[str] = "report-index.html"
+    years: list[tuple[int, str, int]]
+
+
+@dataclass(frozen=True)
+class ReportContext(PageContext):
+    """A year's printable danh mục (`report.html`), its own stylesheet and downloads."""
+
+    TEMPLATE: ClassVar[str] = "report.html"
+    year: int
+    sections: list[Any]
+    figures: Figures
+    date_line: str
+    province: str
+    css: str
+    downloads: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class DownloadsContext(PageContext):
+    """The downloads of every year (`downloads.html`): (name, links, count, year)."""
+
+    TEMPLATE: ClassVar[str] = "downloads.html"
+    rows: list[tuple[str, list[tuple[str, str]], int, int | None]]
+    report_url: Callable[[int], str]
+
+
+PAGE_CONTEXTS: tuple[type[PageContext], ...] = (
+    HomeContext, YearContext, ListContext, IndexContext, ObstaclesContext, UnitsContext, UnitContext,
+    PersonsContext, PersonContext, RegistrationContext, SubmitContext, ReportIndexContext, ReportContext,
+    DownloadsContext,
+)

@@ -14,32 +14,21 @@ Paged lists (paging.py) fill `pager` and their rows (`sections`, `entries`,
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar
 
-from ...domain.content import Entry
-from ...domain.derive import Figures
 from markupsafe import Markup
 
+from ...domain.content import Entry
+from ...domain.derive import Figures
 from ...domain.schema import Obstacle, Registrant, Status, Unit
 from ...history.changes import Change
 from ...history.timeline import RegistrationHistory
 from .dashboard import Dashboard
 from .paging import Pager, Section
+from .view import PageContext
 
 StatusKind = dict[Status, dict[str, int]]  # for each status, the count of each kind (derive.status_kind_counts)
-
-
-@dataclass(frozen=True)
-class PageContext:
-    """The base of every page kind's context."""
-
-    TEMPLATE: ClassVar[str] = ""
-
-    def fields(self) -> dict[str, Any]:
-        """The template's variables: the fields, not copied (asdict would copy every entry)."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
 @dataclass(frozen=True)

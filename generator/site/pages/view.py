@@ -6,11 +6,12 @@ flags, where a person's page is) so that templates hold no logic of their own.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any, ClassVar
 
 from ...domain.content import Content, Entry
 from ...domain.derive import Flag, days_overdue, figures_of, flags_of
@@ -18,9 +19,6 @@ from ...domain.profile import PublicContent
 from ...domain.schema import Kind, Registrant, Status
 from ...domain.text import slugify
 from ...history.timeline import History, KeptHistory, load_history
-
-if TYPE_CHECKING:
-    from .contexts import PageContext
 
 
 def registration_url(reg_id: str) -> str:
@@ -76,6 +74,17 @@ def _relative_url_slow(target: str, current: str) -> str:
     start = current.rstrip("/") or "."
     path = posixpath.relpath(target.rstrip("/") or ".", start)
     return "./" if path == "." else path + "/"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What one page's template receives: the base of each page kind's dataclass (contexts.py)."""
+
+    TEMPLATE: ClassVar[str] = ""
+
+    def fields(self) -> dict[str, Any]:
+        """The template's variables: the fields, not copied (asdict would copy every entry)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
 @dataclass

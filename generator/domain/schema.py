@@ -153,11 +153,19 @@ def _planned(last_day: bool):
     return parse
 
 
-_DATE_SCHEMA = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-_MONTH_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}
+# JSON Schema patterns end in `$(?!\n)`: Python's `re.search` (the `jsonschema` library) lets `$` match before a
+# final newline, ECMAScript's does not; the lookahead makes both refuse "giai-phong\n" as the validator does.
+_DATE_SCHEMA = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$(?!\n)"}
+_MONTH_SCHEMA = {
+    "type": "string",
+    "anyOf": [_DATE_SCHEMA, {"pattern": r"^\d{4}-(0[1-9]|1[0-2])$(?!\n)"}],  # the date first: its error is the telling one
+}
+# What validate.check_links accepts: http(s), a host, brackets only around an IPv6 address (urlsplit refuses others).
+URL_PATTERN = r"^[Hh][Tt][Tt][Pp][Ss]?://([^/?#\[\]]+|[^/?#\[\]]*\[[0-9A-Fa-f:.]+\][^/?#\[\]]*)([/?#]|$)"
 
-Slug = Annotated[StrictStr, AfterValidator(_check_slug), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})]
-Text = Annotated[StrictStr, AfterValidator(_check_text), WithJsonSchema({"type": "string", "minLength": 1})]
+Slug = Annotated[StrictStr, AfterValidator(_check_slug), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN + "(?!\\n)"})]
+Text = Annotated[StrictStr, AfterValidator(_check_text), WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"\S"})]
+Url = Annotated[StrictStr, WithJsonSchema({"type": "string", "pattern": URL_PATTERN})]
 Day = Annotated[dt.date, BeforeValidator(_parse_day), WithJsonSchema(_DATE_SCHEMA)]
 StartDate = Annotated[PlannedDate, BeforeValidator(_planned(last_day=False)), WithJsonSchema(_MONTH_SCHEMA)]
 DueDate = Annotated[PlannedDate, BeforeValidator(_planned(last_day=True)), WithJsonSchema(_MONTH_SCHEMA)]
@@ -258,7 +266,7 @@ class Result(Model):
 
 class Link(Model):
     title: Text = Field(**label("Tên văn bản"))
-    url: StrictStr = Field(**label("Đường dẫn", "Chỉ chấp nhận http hoặc https."))
+    url: Url = Field(**label("Đường dẫn", "Chỉ chấp nhận http hoặc https."))
 
 
 class Registration(Model):

@@ -174,9 +174,22 @@ def test_gitlab_ci_is_valid_yaml_calling_real_dotpha_commands():
 def test_pre_commit_hook_runs_dotpha_validate():
     import yaml
 
-    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook, _ = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert (hook["id"], hook["entry"], hook["language"], hook["pass_filenames"]) == ("dotpha-validate", "dotpha validate", "python", False)
     assert check_dotpha_commands(hook["entry"]) == 1
+
+
+def test_pre_commit_offers_check_jsonschema_on_registration_files():
+    import re
+
+    import yaml
+
+    _, hook = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    schema = hook["entry"].split("--schemafile ", 1)[1]
+    assert hook["entry"].startswith("check-jsonschema ") and (REPO / schema).is_file()
+    assert any(dep.startswith("check-jsonschema") for dep in hook["additional_dependencies"])
+    assert re.search(hook["files"], "content/registrations/2024/so-tai-chinh/2024-stc-01.yml")
+    assert not re.search(hook["files"], "content/units.yml")
 
 
 def test_pull_request_templates_agree():

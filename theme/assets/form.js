@@ -148,6 +148,7 @@
       if (schema.minimum !== undefined && v < schema.minimum) errors.push("«" + label + "» phải từ " + schema.minimum + " trở lên");
       if (schema.maximum !== undefined && v > schema.maximum) errors.push("«" + label + "» phải nhỏ hơn hoặc bằng " + schema.maximum);
     }
+    if (Array.isArray(v) && schema.minItems && v.length < schema.minItems) errors.push("«" + label + "» cần ít nhất " + schema.minItems + " mục");
     if (Array.isArray(v) && schema.items) v.forEach(function (item) { check(schema.items, item, label, errors); });
     if (typeOf(v) === "object") checkObject(schema, v, errors);
     return errors.length === before;
@@ -156,12 +157,18 @@
   function checkString(schema, v, label, errors) {
     if (schema.minLength && v.length < schema.minLength) { errors.push("«" + label + "» không được để trống"); return; }
     if (schema.pattern && !new RegExp(schema.pattern).test(v)) {
-      errors.push(schema.pattern.indexOf("a-z0-9") >= 0
-        ? "«" + label + "» chỉ gồm chữ thường không dấu a-z, số 0-9 và dấu '-' (đang là «" + v + "»)"
-        : "«" + label + "» phải là ngày dạng năm-tháng-ngày (đang là «" + v + "»)");
+      errors.push(patternMessage(schema.pattern, label, v));
       return;
     }
     if (schema.format === "date" && !realDate(v)) errors.push("«" + label + "»: ngày không tồn tại: " + v);
+  }
+
+  function patternMessage(pattern, label, v) {
+    // the patterns dotpha emits: not blank, a slug, an http(s) link, a date or month
+    if (pattern === "\\S") return "«" + label + "» không được để trống";
+    if (pattern.indexOf("a-z0-9") >= 0) return "«" + label + "» chỉ gồm chữ thường không dấu a-z, số 0-9 và dấu '-' (đang là «" + v + "»)";
+    if (pattern.indexOf("://") >= 0) return "«" + label + "» phải là đường dẫn bắt đầu bằng http:// hoặc https:// (đang là «" + v + "»)";
+    return "«" + label + "» phải là ngày dạng năm-tháng-ngày (đang là «" + v + "»)";
   }
 
   function checkObject(schema, v, errors) {

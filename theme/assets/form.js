@@ -175,8 +175,8 @@
     var props = schema.properties || {};
     (schema.required || []).forEach(function (key) {
       // `then` branches name a field without its title: take it from the top of the schema
-      var known = props[key] || data.schema.properties[key] || {};
-      if (!(key in v)) errors.push("thiếu «" + (resolve(known).title || key) + "»");
+      var title = resolve(props[key] || {}).title || resolve(data.schema.properties[key] || {}).title;
+      if (!(key in v)) errors.push("thiếu «" + (title || key) + "»");
     });
     Object.keys(v).forEach(function (key) {
       if (key in props) check(props[key], v[key], key, errors);

@@ -32,8 +32,11 @@ def run_validate(args: Namespace) -> int:
         _print_problems(error, args.lang, args.format)
         return ExitCode.PROBLEMS
     if args.format == "json":
-        print(json.dumps({"errors": [], "summary": summary([], args.lang), "registrations": len(content.entries)}, ensure_ascii=False))
+        warnings = [p.as_dict(args.lang) for p in content.warnings]
+        payload = {"errors": [], "warnings": warnings, "summary": summary([], args.lang), "registrations": len(content.entries)}
+        print(json.dumps(payload, ensure_ascii=False))
     else:
+        _print_warnings(content, args.lang)
         print(_ok_line(content, args.lang))
     return ExitCode.OK
 
@@ -135,6 +138,7 @@ def _prepare_site(args: Namespace) -> tuple[BuildSettings, Content]:
     except ContentError as error:
         _print_problems(error, args.lang, "text")
         raise Failed(ExitCode.PROBLEMS) from None
+    _print_warnings(content, args.lang)
     return settings, content
 
 
@@ -181,8 +185,15 @@ def _print_problems(error: ContentError, lang: str, fmt: str) -> None:
         print(error.report(lang))
 
 
+def _print_warnings(content: Content, lang: str) -> None:
+    for warning in content.warnings:
+        print(warning.render(lang))
+
+
 def _ok_line(content: Content, lang: str) -> str:
-    count = len(content.entries)
+    count, warnings = len(content.entries), len(content.warnings)
     if lang == "en":
-        return f"No errors: {count} registration(s), {len(content.units)} unit(s)."
-    return f"Không có lỗi: {count} đăng ký, {len(content.units)} đơn vị."
+        tail = f" {warnings} warning(s)." if warnings else ""
+        return f"No errors: {count} registration(s), {len(content.units)} unit(s).{tail}"
+    tail = f" {warnings} cảnh báo." if warnings else ""
+    return f"Không có lỗi: {count} đăng ký, {len(content.units)} đơn vị.{tail}"

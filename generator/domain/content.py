@@ -19,7 +19,15 @@ from .load import Document, display_path, load_document
 from .pauses import cycle_collection_paused
 from .problems import ContentError, Problem
 from .schema import Evaluator, Group, Registration, Unit, UnitsFile, is_slug
-from .validate import RegistrationPath, continuation_problems, duplicate_ids, model_from_document, validate_units
+from .validate import (
+    RegistrationPath,
+    continuation_problems,
+    duplicate_ids,
+    model_from_document,
+    person_name_warnings,
+    reason_warnings,
+    validate_units,
+)
 
 UNITS_FILE = "units.yml"
 REGISTRATIONS_DIR = "registrations"
@@ -48,6 +56,7 @@ class Content:
     units: dict[str, Unit]
     evaluators: dict[str, Evaluator]
     entries: list[Entry] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # reported, yet the content is valid
 
     @cached_property  # asked by every unit and year page; entries do not change once loaded
     def years(self) -> list[int]:
@@ -102,6 +111,7 @@ def _load_content(root: Path, as_of: dt.date, last_year: int | None, files: Regi
         units={u.id: u for u in units_file.units},
         evaluators={e.id: e for e in units_file.evaluators},
         entries=sorted(entries, key=lambda e: (-e.registration.year, e.id)),
+        warnings=sorted(set(reason_warnings(checked) + person_name_warnings(checked))),
     )
 
 

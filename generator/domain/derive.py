@@ -7,7 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 from enum import Enum
 
-from .schema import Kind, Registration, Status
+from .schema import Kind, Registration, Schedule, Status
+from .text import vn_date
 
 DUE_SOON_DAYS = 30
 
@@ -35,7 +36,7 @@ FLAG_LABELS = {
 
 def flags_of(registration: Registration, as_of: dt.date) -> list[Flag]:
     """The derived flags of one registration as of a date."""
-    due = registration.schedule.due
+    due = registration.schedule.effective_due
     if registration.status is Status.completed:
         done = registration.schedule.completed_on
         return [Flag.on_time if done is None or done <= due else Flag.late]
@@ -49,7 +50,17 @@ def flags_of(registration: Registration, as_of: dt.date) -> list[Flag]:
 
 
 def days_overdue(registration: Registration, as_of: dt.date) -> int:
-    return max(0, (as_of - registration.schedule.due).days)
+    return max(0, (as_of - registration.schedule.effective_due).days)
+
+
+def deadline_text(schedule: Schedule) -> str:
+    """The deadline in force and, once moved, the registered one and the decision:
+    `31/12/2025 (điều chỉnh từ 30/09/2025, Thông báo số 123-TB/TU)`."""
+    if not schedule.extensions:
+        return vn_date(schedule.due)
+    last = schedule.extensions[-1]
+    decision = f", {last.decision}" if last.decision else ""
+    return f"{vn_date(last.due)} (điều chỉnh từ {vn_date(schedule.due)}{decision})"
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "đăng ký «{value}» thuộc năm {year}; chỉ tiếp nối được đăng ký của năm trước năm {own}",
         "registration '{value}' is of {year}; only a registration of a year before {own} can be continued",
     ),
+    "extensions_order": (
+        "điều chỉnh thời hạn ngày {value} đứng sau điều chỉnh ngày {previous}: sắp xếp cũ trước mới sau",
+        "extension of {value} comes after the extension of {previous}: keep oldest first",
+    ),
+    "extension_not_later": (
+        "thời hạn mới {due} phải sau thời hạn trước đó {previous}",
+        "the new deadline {due} must be later than the deadline before it, {previous}",
+    ),
+    "status_disagrees": (
+        "trạng thái «{value}» khác trạng thái «{last}» của báo cáo tiến độ ngày {date} (dòng {line}), báo cáo cuối cùng có chuyển trạng thái",
+        "status '{value}' disagrees with '{last}' of the update of {date} (line {line}), the last update that moves the status",
+    ),
+    # warnings: reported, the content stays valid (exit 0)
+    "no_reason": (
+        "cảnh báo: trạng thái {label} chưa ghi lý do; thêm một báo cáo tiến độ (updates) có «status: {value}», nội dung là lý do",
+        "warning: status '{value}' has no recorded reason; add an update with 'status: {value}' whose text gives the reason",
+    ),
+    "person_two_names": (
+        "cảnh báo: mã cán bộ «{person}» năm {year} mang hai tên: «{name}» và «{other_name}» ({other})",
+        "warning: person id '{person}' has two names in {year}: '{name}' and '{other_name}' ({other})",
+    ),
     "same_url": ("trang «{url}» được sinh từ hai nguồn: {other}", "two sources map to the page '{url}': {other}"),
 }
 

@@ -38,7 +38,7 @@ PLACEHOLDER = "Nội dung này không công khai."
 PUBLIC_MARK = "Bản công khai"
 
 # What a public build hides unless site_config.yml says otherwise: the Board's
-# assessment, what a registrant asks of superiors, the obstacles met (their
+# assessment, the self-review shortcoming a registration answers (review_plan), what a registrant asks of superiors, the obstacles met (their
 # text, who is asked, how they were solved) and links to internal documents.
 DEFAULT_PUBLIC_HIDDEN_FIELDS: tuple[str, ...] = (
     "support_requested",
@@ -47,6 +47,7 @@ DEFAULT_PUBLIC_HIDDEN_FIELDS: tuple[str, ...] = (
     "obstacles.resolution",
     "result.comment",
     "links",
+    "review_plan",
 )
 # Besides required non-text fields: the id and visibility organise the site, a
 # link needs its address, and a hidden name would merge people's pages.
@@ -94,7 +95,7 @@ def public_content(content: Content, hidden_fields: Sequence[str] = DEFAULT_PUBL
     shown_ids = {entry.id for entry in shown}
     entries = [Entry(_without_links_to_hidden(_redacted(e.registration, paths), shown_ids), e.source) for e in shown]
     values = {f.name: getattr(content, f.name) for f in dataclasses.fields(content) if f.init}
-    return PublicContent(**(values | {"entries": entries}))
+    return PublicContent(**(values | {"entries": entries, "warnings": []}))
 
 
 def content_for(profile: Profile, content: Content, hidden_fields: Sequence[str]) -> Content:

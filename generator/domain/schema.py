@@ -234,16 +234,39 @@ class Registrant(Model):
     person: Slug | None = Field(None, **label("Mã cán bộ", "Mã cố định để nối các đăng ký của một người qua các năm."))
 
 
+class Extension(Model):
+    """One approved change of the deadline (điều chỉnh thời hạn)."""
+
+    date: Day = Field(**label("Ngày phê duyệt điều chỉnh"))
+    due: DueDate = Field(**label("Thời hạn mới", "Ngày YYYY-MM-DD hoặc tháng YYYY-MM (ngày cuối tháng); sau thời hạn trước đó."))
+    approved_by: Slug = Field(**label("Cấp phê duyệt", "Mã một cấp đánh giá trong evaluators của units.yml."))
+    decision: Text | None = Field(None, **label("Văn bản phê duyệt", "Ví dụ: Thông báo số 123-TB/TU."))
+    reason: Text | None = Field(None, **label("Lý do điều chỉnh"))
+
+
 class Schedule(Model):
     start: StartDate | None = Field(None, **label("Thời gian bắt đầu", "Ngày YYYY-MM-DD hoặc tháng YYYY-MM (ngày đầu tháng)."))
-    due: DueDate = Field(**label("Thời gian hoàn thành", "Ngày YYYY-MM-DD hoặc tháng YYYY-MM (ngày cuối tháng)."))
+    due: DueDate = Field(
+        **label("Thời gian hoàn thành", "Ngày YYYY-MM-DD hoặc tháng YYYY-MM (ngày cuối tháng). Giữ như đã đăng ký; thời hạn mới ghi ở extensions.")
+    )
+    extensions: list[Extension] = Field(
+        default_factory=list, **label("Điều chỉnh thời hạn", "Các lần được phê duyệt điều chỉnh thời hạn, cũ trước mới sau.")
+    )
     completed_on: Day | None = Field(None, **label("Ngày hoàn thành thực tế", "Bắt buộc khi trạng thái là Hoàn thành."))
+
+    @property
+    def effective_due(self) -> PlannedDate:
+        """The deadline in force: the last approved extension's, else the registered one."""
+        return self.extensions[-1].due if self.extensions else self.due
 
 
 class Update(Model):
     date: Day = Field(**label("Ngày báo cáo"))
     progress: Percent | None = Field(None, **label("Tiến độ (%)", "Từ 0 đến 100."))
     text: Text = Field(**label("Nội dung tiến độ"))
+    status: Status | None = Field(
+        None, **label("Chuyển trạng thái", "Trạng thái mà báo cáo này chuyển sang; nội dung báo cáo là lý do.")
+    )
 
 
 class Obstacle(Model):
@@ -297,6 +320,13 @@ class Registration(Model):
     status: Status = Field(**label("Trạng thái"))
     updates: list[Update] = Field(default_factory=list, **label("Tiến độ thực hiện", "Báo cáo tiến độ, cũ trước mới sau."))
     obstacles: list[Obstacle] = Field(default_factory=list, **label("Vướng mắc"))
+    review_plan: Text | None = Field(
+        None,
+        **label(
+            "Gắn với kế hoạch khắc phục sau kiểm điểm",
+            "Hạn chế, khuyết điểm nêu tại kiểm điểm năm trước mà đăng ký này góp phần khắc phục.",
+        ),
+    )
     result: Result | None = Field(None, **label("Kết quả đánh giá cuối năm"))
     links: list[Link] = Field(default_factory=list, **label("Văn bản liên quan"))
     tags: list[Slug] = Field(default_factory=list, **label("Từ khóa"))
@@ -310,6 +340,28 @@ class Registration(Model):
     @property
     def open_obstacles(self) -> list[Obstacle]:
         return [o for o in self.obstacles if o.is_open]
+
+    @property
+    def status_moves(self) -> dict[int, Status]:
+        """For each update (by index) that moves the status, the status it moves from.  Before
+        the first move the work was Đang thực hiện if progress was reported, else Đã đăng ký."""
+        moves, before = {}, Status.registered
+        for index, update in enumerate(self.updates):
+            if update.status is not None:
+                moves[index] = before
+                before = update.status
+            elif before is Status.registered:
+                before = Status.in_progress
+        return moves
+
+
+REASONED_STATUSES = (Status.paused, Status.withdrawn, Status.not_completed)
+
+
+def lacks_reason(registration: Registration) -> bool:
+    """A pause, withdrawal or failure that no update moving to it explains."""
+    status = registration.status
+    return status in REASONED_STATUSES and not any(u.status is status for u in registration.updates)
 
 
 PART_ONLY_FIELDS = {"support_requested": Kind.difficult, "difficulties": Kind.breakthrough}

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from .load import Document, FieldPath, dotted
 from .problems import Problem
-from .schema import PART_ONLY_FIELDS, Registration, Status, UnitsFile, _inner_model, field_title
+from .schema import PART_ONLY_FIELDS, Registration, Status, UnitsFile, _inner_model, field_title, lacks_reason
 
 # ---------------------------------------------------------------- shape
 
@@ -248,6 +248,23 @@ class _RegistrationChecks:
         schedule = self.registration.schedule
         if schedule.start and schedule.due < schedule.start:
             self.add(("schedule", "due"), "due_before_start", due=vn_date(schedule.due), start=vn_date(schedule.start))
+        self.check_extensions()
+
+    def check_extensions(self) -> None:
+        """Each extension approved by an evaluator, in date order, by the as-of date, moving the deadline later."""
+        deadline, previous = self.registration.schedule.due, None
+        evaluators = [e.id for e in self.units.evaluators]
+        for index, extension in enumerate(self.registration.schedule.extensions):
+            loc = ("schedule", "extensions", index)
+            if previous and extension.date < previous:
+                self.add((*loc, "date"), "extensions_order", value=vn_date(extension.date), previous=vn_date(previous))
+            if extension.date > self.as_of:
+                self.add((*loc, "date"), "after_as_of", value=vn_date(extension.date), as_of=vn_date(self.as_of))
+            if extension.due <= deadline:
+                self.add((*loc, "due"), "extension_not_later", due=vn_date(extension.due), previous=vn_date(deadline))
+            if extension.approved_by not in evaluators:
+                self.problems.append(_located(self.document, (*loc, "approved_by"), "unknown_evaluator", extension.approved_by, evaluators))
+            deadline, previous = max(deadline, extension.due), extension.date
 
     def check_updates(self) -> None:
         previous = None
@@ -268,6 +285,11 @@ class _RegistrationChecks:
                 self.add(("status",), "completed_without_evidence")
         if r.status is Status.registered and r.result is not None:
             self.add(("result",), "result_on_registered", self.document.key_mark(("result",)))
+        moves = [(index, u) for index, u in enumerate(r.updates) if u.status is not None]
+        if moves and moves[-1][1].status is not r.status:
+            index, last = moves[-1]
+            self.add(("status",), "status_disagrees", value=r.status.value, last=last.status.value,
+                     date=vn_date(last.date), line=self.document.mark(("updates", index, "status"))[0])  # fmt: skip
 
     def check_links(self) -> None:
         for index, link in enumerate(self.registration.links):
@@ -278,6 +300,31 @@ class _RegistrationChecks:
                 continue
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 self.add(("links", index, "url"), "link_scheme", value=link.url)
+
+
+def reason_warnings(entries: list[tuple[str, Document, Registration]]) -> list[Problem]:
+    """Warnings, not errors: a pause, a withdrawal or a failure whose reason no update records."""
+    return [
+        Problem.at(document.path, document.mark(("status",)), "status", "no_reason", value=r.status.value, label=r.status.label)
+        for _, document, r in entries
+        if lacks_reason(r)
+    ]
+
+
+def person_name_warnings(entries: list[tuple[str, Document, Registration]]) -> list[Problem]:
+    """Warnings: one person id written with two names in one year (a typo, or two people sharing an id)."""
+    first: dict[tuple[str, int], tuple[str, str]] = {}
+    problems = []
+    for _, document, r in entries:
+        person = r.registrant.person
+        if person is None:
+            continue
+        seen = first.setdefault((person, r.year), (r.registrant.name, document.path))
+        if seen[0] != r.registrant.name:
+            mark = document.mark(("registrant", "name"))
+            problems.append(Problem.at(document.path, mark, "registrant.name", "person_two_names",
+                                       person=person, year=r.year, name=r.registrant.name, other_name=seen[0], other=seen[1]))  # fmt: skip
+    return problems
 
 
 def alive_in(item: Any, year: int) -> bool:

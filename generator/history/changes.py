@@ -54,6 +54,11 @@ class Version:
         return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
     @property
+    def extensions(self) -> list[dict]:
+        value = _get(self.data, "schedule", "extensions")
+        return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+    @property
     def result(self) -> dict | None:
         value = _get(self.data, "result")
         return value if isinstance(value, dict) else None
@@ -74,6 +79,8 @@ class Change:
     result: dict | None = None  # the assessment recorded or changed by this change
     moved: tuple[str, str] | None = None  # (old unit, new unit)
     fields: list[str] = field(default_factory=list)  # other changed top-level keys
+    due_changed: tuple[Any, Any] | None = None  # schedule.due edited (old, new): a deadline moves by an extension
+    extensions: list[dict] = field(default_factory=list)  # schedule.extensions added
 
     @property
     def added(self) -> bool:
@@ -96,7 +103,8 @@ class Change:
     @property
     def is_empty(self) -> bool:
         return not (self.added or self.removed or self.status or self.new_updates or self.edited_updates
-                    or self.raised or self.resolved or self.result or self.moved or self.fields)  # fmt: skip
+                    or self.raised or self.resolved or self.result or self.moved or self.fields
+                    or self.due_changed or self.extensions)  # fmt: skip
 
 
 def version_of(path: str, raw: bytes | None) -> Version | None:
@@ -126,7 +134,15 @@ def compare(old: Version | None, new: Version | None) -> Change:
     if old.unit != new.unit:
         change.moved = (old.unit, new.unit)
     change.fields = _changed_fields(old, new)
+    _compare_schedules(change, old, new)
     return change
+
+
+def _compare_schedules(change: Change, old: Version, new: Version) -> None:
+    old_due, new_due = _get(old.data, "schedule", "due"), _get(new.data, "schedule", "due")
+    if old_due is not None and new_due is not None and old_due != new_due:
+        change.due_changed = (old_due, new_due)
+    change.extensions = new.extensions[len(old.extensions):]
 
 
 def _compare_updates(change: Change, old: list[dict], new: list[dict]) -> None:
@@ -193,6 +209,8 @@ def describe(change: Change, unit_name: Callable[[str], str] = str) -> list[str]
         phrases.append(f"Chuyển đơn vị: {unit_name(change.moved[0])} → {unit_name(change.moved[1])}")
     if change.status:
         phrases.append(f"Trạng thái: {status_label(change.status[0])} → {status_label(change.status[1])}")
+    for extension in change.extensions:
+        phrases.append(f"Điều chỉnh thời hạn đến {day(extension.get('due'))}")
     if change.new_updates:
         figure = f", tiến độ {change.progress}%" if change.progress is not None else ""
         phrases.append(f"Thêm {len(change.new_updates)} báo cáo tiến độ{figure}")

@@ -55,9 +55,13 @@ class Diff:
     units_changed: bool
     closed_years: list[int] = field(default_factory=list)
     unit_names: dict[str, str] = field(default_factory=dict)
+    evaluator_names: dict[str, str] = field(default_factory=dict)
 
     def unit_name(self, unit_id: str) -> str:
         return self.unit_names.get(unit_id, unit_id)
+
+    def evaluator_name(self, evaluator_id: object) -> str:
+        return self.evaluator_names.get(str(evaluator_id), str(evaluator_id))
 
     @property
     def valid(self) -> bool:
@@ -73,6 +77,10 @@ class Diff:
             years = {v.year for v in (change.old, change.new) if v is not None}
             for year in sorted(y for y in years if y.isascii() and y.isdigit() and int(y) in self.closed_years):
                 found.append((change.id, f"thuộc năm {year} đã khóa sổ"))
+            if change.due_changed:
+                old_due, new_due = (day(d) for d in change.due_changed)
+                found.append((change.id, f"thời hạn đã đăng ký (schedule.due) bị sửa từ {old_due} thành {new_due}; "
+                                         "thời hạn chỉ được điều chỉnh bằng một mục schedule.extensions"))  # fmt: skip
         return found
 
 
@@ -96,7 +104,8 @@ def diff_revisions(content_dir: Path, base: str, head: str | None, as_of: dt.dat
         registrations=count,
         units_changed=old.units != new.units,
         closed_years=sorted(closed_years),
-        unit_names=_unit_names(old.units) | _unit_names(new.units),
+        unit_names=_names(old.units, "units") | _names(new.units, "units"),
+        evaluator_names=_names(old.units, "evaluators") | _names(new.units, "evaluators"),
     )
 
 
@@ -141,11 +150,11 @@ def _files(base: Path) -> list[Path]:
     return sorted(found)
 
 
-def _unit_names(units_yml: bytes | None) -> dict[str, str]:
-    """Unit names from a units.yml read leniently (it may be invalid in either revision)."""
+def _names(units_yml: bytes | None, key: str) -> dict[str, str]:
+    """Unit or evaluator names from a units.yml read leniently (it may be invalid in either revision)."""
     version = version_of(UNITS_FILE, units_yml)
-    units = version.list_of("units") if version else []
-    return {u["id"]: u["name"] for u in units if isinstance(u.get("id"), str) and isinstance(u.get("name"), str)}
+    items = version.list_of(key) if version else []
+    return {u["id"]: u["name"] for u in items if isinstance(u.get("id"), str) and isinstance(u.get("name"), str)}
 
 
 def _refuse_renames(repo: Repository, base: str, head: str | None, old: Side, new: Side) -> None:
@@ -202,7 +211,7 @@ def render_markdown(diff: Diff, lang: str = "vi") -> str:
     if warnings:
         lines += ["### ⚠️ Cần xem kỹ", ""]
         lines += [f"- `{reg_id}`: {message}." for reg_id, message in warnings] + [""]
-    for title, items in _sections(diff, diff.unit_name):
+    for title, items in _sections(diff):
         if items:
             lines += [f"### {title}", "", *items, ""]
     if diff.units_changed:
@@ -226,13 +235,14 @@ def _count_line(diff: Diff) -> str:
     return f"**{len(diff.changes)} đăng ký thay đổi**: {added} mới, {removed} bị xóa, {len(diff.changes) - added - removed} được cập nhật."
 
 
-def _sections(diff: Diff, unit_name) -> list[tuple[str, list[str]]]:
-    changes = diff.changes
+def _sections(diff: Diff) -> list[tuple[str, list[str]]]:
+    changes, unit_name = diff.changes, diff.unit_name
     head = lambda c: f"- `{c.id}` {_md((c.new or c.old).title)}"  # noqa: E731
     return [
         ("Đăng ký mới", [f"{head(c)}: {_md(unit_name(c.new.unit))}, trạng thái {status_label(c.new.status)}." for c in changes if c.added]),
         ("Đăng ký bị xóa", [f"{head(c)} ({_md(unit_name(c.old.unit))})." for c in changes if c.removed]),
         ("Chuyển trạng thái", [f"{head(c)}: {status_label(c.status[0])} → **{status_label(c.status[1])}**." for c in changes if c.status]),
+        ("Điều chỉnh thời hạn", [f"{head(c)}: {_extension(diff, x)}" for c in changes for x in c.extensions]),
         ("Báo cáo tiến độ mới", [f"{head(c)}: {_update(u)}" for c in changes for u in c.new_updates]),
         ("Vướng mắc mới", [f"{head(c)}: {day(o.get('raised_on'))}: {_md(_short(o.get('text')))}" for c in changes for o in c.raised]),
         ("Vướng mắc đã tháo gỡ", [f"{head(c)}: tháo gỡ ngày {day(o.get('resolved_on'))}: {_md(_short(o.get('resolution') or o.get('text')))}" for c in changes for o in c.resolved]),
@@ -240,6 +250,12 @@ def _sections(diff: Diff, unit_name) -> list[tuple[str, list[str]]]:
         ("Chuyển đơn vị", [f"{head(c)}: {_md(unit_name(c.moved[0]))} → {_md(unit_name(c.moved[1]))}." for c in changes if c.moved]),
         ("Sửa khác", [f"{head(c)}: {_md('; '.join(p for p in describe(c) if p.startswith('Sửa')))}." for c in changes if c.fields or c.edited_updates]),
     ]  # fmt: skip
+
+
+def _extension(diff: Diff, extension: dict) -> str:
+    decision = f" ({_md(_short(extension['decision']))})" if extension.get("decision") else ""
+    return (f"thời hạn mới **{day(extension.get('due'))}**, {_md(diff.evaluator_name(extension.get('approved_by')))} "
+            f"phê duyệt ngày {day(extension.get('date'))}{decision}.")  # fmt: skip
 
 
 def _update(update: dict) -> str:
@@ -298,6 +314,8 @@ def _change_json(change: Change) -> dict:
         "result": change.result,
         "moved": {"from": change.moved[0], "to": change.moved[1]} if change.moved else None,
         "fields": change.fields,
+        "due_changed": {"from": day(change.due_changed[0]), "to": day(change.due_changed[1])} if change.due_changed else None,
+        "extensions_added": change.extensions,
         "summary": describe(change),
     }
 

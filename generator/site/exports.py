@@ -22,6 +22,7 @@ from typing import Any
 from ..domain.content import Content, Entry
 from ..domain.derive import flags_of
 from ..domain.schema import Kind, PlannedDate, Registration, field_title
+from ..domain.text import vn_date
 from .formulas import neutralised
 from .output import SiteFile
 from .xlsx import Sheet, workbook_bytes
@@ -74,6 +75,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("difficulties", _title("difficulties"), _field("difficulties"), 30),
     Column("schedule.start", _title("schedule.start"), _field("schedule.start"), 12),
     Column("schedule.due", _title("schedule.due"), _field("schedule.due"), 12),
+    Column("effective_due", "Thời hạn sau điều chỉnh", lambda e, c: _extended_due(e.registration), 12, imported=False),
+    Column("extensions", _title("schedule.extensions"), lambda e, c: _extensions_text(e.registration, c), 40, imported=False),
     Column("schedule.completed_on", _title("schedule.completed_on"), _field("schedule.completed_on"), 12),
     Column("status", _title("status"), _field("status"), 16),
     Column("flags", "Tình hình", lambda e, c: ", ".join(f.label for f in flags_of(e.registration, c.as_of)), 18, imported=False),
@@ -84,6 +87,19 @@ COLUMNS: tuple[Column, ...] = (
     Column("result.comment", "Nhận xét kết quả", _field("result.comment"), 30),
     Column("registrant.person", _title("registrant.person"), _field("registrant.person"), 18),
 )
+
+
+def _extended_due(registration: Registration) -> Any:
+    return registration.schedule.effective_due if registration.schedule.extensions else None
+
+
+def _extensions_text(registration: Registration, content: Content) -> str | None:
+    """Each extension on one line: `15/09/2025: đến 31/12/2025, Ban Thường vụ Tỉnh ủy, Thông báo số 123-TB/TU`."""
+    lines = [
+        ", ".join(filter(None, (f"{vn_date(x.date)}: đến {vn_date(x.due)}", content.evaluators[x.approved_by].name, x.decision)))
+        for x in registration.schedule.extensions
+    ]
+    return "\n".join(lines) or None
 
 
 # ---------------------------------------------------------------- rows
@@ -171,6 +187,7 @@ def _registration_record(content: Content, entry: Entry, memo: dict) -> dict:
     record = memo[id(entry)] = {"id": entry.id, **_plain(entry.registration)}  # `id` may be left out of a file: give it
     record["derived"] = {
         "flags": [f.value for f in flags_of(entry.registration, content.as_of)],
+        "effective_due": _json_value(entry.registration.schedule.effective_due),
         "latest_progress": entry.registration.latest_progress,
         "open_obstacles": len(entry.registration.open_obstacles),
     }

@@ -10,9 +10,10 @@ Order and bytes depend only on the content and the as-of date.
      "facets": {"year": [[2025, "2025"], ...], "group": [["id", "name"], ...],
                 "unit": [["id", "name", group index], ...], "kind": [["id", "name", "I"], ...],
                 "status": ...,
-                "flag": ..., "evaluator": ..., "tag": [["id", "id"], ...]},
+                "flag": ..., "evaluator": ..., "tag": [["id", "id"], ...], "deadline": [["extended", ...]]},
      "rows": [[id, year i, kind i, status i, unit i, evaluator i, [flag i...], [tag i...],
-               due ISO, due shown, title, name, person key, days overdue], ...]}
+               due ISO, due shown, title, name, person key, days overdue, [deadline i]], ...]}
+The due date is the deadline in force (the last extension's); the text shown names the registered one too.
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ from __future__ import annotations
 import json
 
 from ..domain.content import Entry
-from ..domain.derive import Flag
+from ..domain.derive import Flag, deadline_text
 from ..domain.schema import Kind, Status
-from ..domain.text import fold, vn_date
+from ..domain.text import fold
 from .output import SiteFile
 from .pages.view import SiteView, person_key
 
 REGISTRY_PATH = "dang-ky/registry.json"
-COLUMNS = ["id", "year", "kind", "status", "unit", "evaluator", "flags", "tags", "due", "due_text", "title", "name", "person", "days_overdue"]
+COLUMNS = ["id", "year", "kind", "status", "unit", "evaluator", "flags", "tags", "due", "due_text", "title", "name", "person", "days_overdue", "deadline"]
+# The facet "Điều chỉnh thời hạn": one value, held by the registrations whose deadline was moved.
+DEADLINE_FACET = [["extended", "Có điều chỉnh thời hạn"]]
 
 
 def registry_files(view: SiteView) -> list[SiteFile]:
@@ -69,6 +72,7 @@ def _facets(view: SiteView) -> dict[str, list[list]]:
         "flag": [[f.value, f.label] for f in Flag],
         "evaluator": [[e.id, e.name] for e in view.content.evaluators.values() if e.id in used_evaluators],
         "tag": [[t, t] for t in tags],
+        "deadline": DEADLINE_FACET,
     }
 
 
@@ -83,10 +87,11 @@ def _row(view: SiteView, entry: Entry, index: dict[str, dict]) -> list:
         index["evaluator"][r.evaluator],
         [index["flag"][f.value] for f in view.flags(entry)],
         [index["tag"][t] for t in r.tags],
-        r.schedule.due.isoformat(),
-        vn_date(r.schedule.due),
+        r.schedule.effective_due.isoformat(),
+        deadline_text(r.schedule),
         r.title,
         r.registrant.name,
         person_key(r.registrant),
         view.days_overdue(entry) if Flag.overdue in view.flags(entry) else 0,
+        [0] if r.schedule.extensions else [],
     ]

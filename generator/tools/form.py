@@ -73,8 +73,11 @@ def _entry(model: type[BaseModel], name: str, values: dict[str, Any], notes: dic
     comment = None if bare else _note(info, notes.get(dotted))
     inner = _inner_model(info.annotation)
     if inner is not None:
-        lines = _line(f"{indent}{name}:", comment)
         in_list = typing.get_origin(info.annotation) is list
+        if in_list and not skeleton and values.get(dotted) is None:  # a list inside a written item: an outline to fill in
+            keys = _entry(model, name, values, notes, prefix=prefix, indent="", skeleton=True)
+            return [f"{indent}# {line}" for line in keys]
+        lines = _line(f"{indent}{name}:", comment)
         for index, sub in enumerate(inner.model_fields):
             lead = indent + ("  - " if index == 0 else "    ") if in_list else indent + "  "
             lines += _entry(inner, sub, values, notes, prefix=f"{dotted}.", indent=lead, skeleton=skeleton)

@@ -12,11 +12,11 @@ from typing import Any
 # Field order of a new file: the order of the form (header, numbered items, then tracking).
 FIELD_ORDER = (
     "id", "year", "kind", "title", "registrant", "evaluator", "registered_on", "content", "impact",
-    "support_requested", "difficulties", "schedule", "status", "result",
+    "support_requested", "difficulties", "schedule", "review_plan", "status", "result",
 )  # fmt: skip
 SUB_ORDER = {
     "registrant": ("name", "position", "unit", "person"),
-    "schedule": ("start", "due", "completed_on"),
+    "schedule": ("start", "due", "extensions", "completed_on"),
     "result": ("assessed_on", "outcome", "comment"),
 }
 

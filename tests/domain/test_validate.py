@@ -901,3 +901,114 @@ def test_registration_shape_errors_are_reported_even_when_units_file_is_broken(c
     errors = content.errors()
     assert errors[0].startswith(f"{P}:17:9: status: giá trị «xong» không hợp lệ")
     assert errors[1] == "content/units.yml:1:1: evaluators: thiếu trường bắt buộc «Cấp đánh giá»"
+
+
+# ---------------------------------------------------------------- deadline extensions (#16)
+
+
+def with_extensions(block: str, due: str = "2024-09-30") -> str:
+    """The base registration, registered due `due`, with `block` as schedule.extensions (from line 17)."""
+    return dump(DIFFICULT).replace("  due: 2024-12-31\n", f"  due: {due}\n  extensions:\n{block}")
+
+
+EXTENSION = """\
+    - date: 2024-09-15
+      due: 2024-12-31
+      approved_by: btv-tinh-uy
+      decision: Thông báo số 123-TB/TU
+      reason: Chờ hướng dẫn của Trung ương.
+"""
+
+
+def test_an_extension_moves_the_effective_deadline(content):
+    content.registration(with_extensions(EXTENSION))
+    schedule_ = content.load().entries[0].registration.schedule
+    assert schedule_.due == dt.date(2024, 9, 30)
+    assert schedule_.effective_due == dt.date(2024, 12, 31)
+
+
+def test_extension_due_not_later_than_the_deadline_before_it(content):
+    second = EXTENSION.replace("2024-09-15", "2024-10-01").replace("due: 2024-12-31", "due: 2024-11-30")
+    content.registration(with_extensions(EXTENSION + second))
+    assert content.errors() == [f"{P}:24:12: schedule.extensions.1.due: thời hạn mới 30/11/2024 phải sau thời hạn trước đó 31/12/2024"]
+    assert content.errors("en") == [
+        f"{P}:24:12: schedule.extensions.1.due: the new deadline 30/11/2024 must be later than the deadline before it, 31/12/2024"
+    ]
+
+
+def test_extension_due_equal_to_the_registered_deadline(content):
+    content.registration(with_extensions(EXTENSION.replace("due: 2024-12-31", "due: 2024-09-30")))
+    assert content.errors() == [f"{P}:19:12: schedule.extensions.0.due: thời hạn mới 30/09/2024 phải sau thời hạn trước đó 30/09/2024"]
+
+
+def test_extension_approved_after_the_as_of_date(content):
+    content.registration(with_extensions(EXTENSION))
+    assert content.errors(as_of=dt.date(2024, 9, 1)) == [
+        f"{P}:18:13: schedule.extensions.0.date: ngày 15/09/2024 sau ngày tính số liệu 01/09/2024"
+    ]
+
+
+def test_extension_approved_by_an_unknown_evaluator(content):
+    content.registration(with_extensions(EXTENSION.replace("approved_by: btv-tinh-uy", "approved_by: btv-tinh")))
+    assert content.errors() == [
+        f"{P}:20:20: schedule.extensions.0.approved_by: không có cấp đánh giá «btv-tinh» trong units.yml; có phải ý bạn là «btv-tinh-uy»?"
+    ]
+
+
+def test_extensions_out_of_date_order(content):
+    second = EXTENSION.replace("2024-09-15", "2024-09-01").replace("due: 2024-12-31", "due: 2025-03-31")
+    content.registration(with_extensions(EXTENSION + second))
+    assert content.errors() == [
+        f"{P}:23:13: schedule.extensions.1.date: điều chỉnh thời hạn ngày 01/09/2024 đứng sau điều chỉnh ngày 15/09/2024: sắp xếp cũ trước mới sau"
+    ]
+
+
+# ---------------------------------------------------------------- status moves and reasons (#16)
+
+
+PAUSED = """\
+updates:
+  - date: 2024-06-30
+    progress: 40
+    text: Đã kiểm đếm 120/300 hộ.
+  - date: 2024-07-15
+    text: Tạm dừng do chờ quy hoạch điều chỉnh được phê duyệt.
+    status: paused
+"""
+
+
+def test_an_update_carrying_a_status_is_the_reason(content):
+    content.registration(status="paused", tail=PAUSED)
+    loaded = content.load()
+    assert loaded.warnings == []
+    assert loaded.entries[0].registration.status_moves == {1: Status.in_progress}
+
+
+def test_update_status_must_be_a_status(content):
+    content.registration(status="paused", tail=PAUSED.replace("status: paused", "status: dung"))
+    assert content.errors()[0].startswith(f"{P}:24:13: updates.1.status: giá trị «dung» không hợp lệ; chọn một trong: ")
+
+
+def test_last_status_carrying_update_disagrees_with_the_status(content):
+    content.registration(status="in_progress", tail=PAUSED)
+    assert content.errors() == [
+        f"{P}:17:9: status: trạng thái «in_progress» khác trạng thái «paused» của báo cáo tiến độ ngày 15/07/2024 (dòng 24), "
+        "báo cáo cuối cùng có chuyển trạng thái"
+    ]
+
+
+def test_resuming_after_a_pause_agrees(content):
+    resumed = PAUSED + "  - date: 2024-09-01\n    text: Quy hoạch đã được phê duyệt, tiếp tục.\n    status: in_progress\n"
+    content.registration(status="in_progress", tail=resumed)
+    assert content.errors() == []
+    assert content.load().entries[0].registration.status_moves == {1: Status.in_progress, 2: Status.paused}
+
+
+@pytest.mark.parametrize("status", ["paused", "withdrawn", "not_completed"])
+def test_a_status_without_a_reason_is_a_warning_not_an_error(content, status):
+    content.registration(status=status, tail=UPDATES)
+    loaded = content.load()  # no ContentError: the content is valid
+    assert [w.render() for w in loaded.warnings] == [
+        f"{P}:17:9: status: cảnh báo: trạng thái {Status(status).label} chưa ghi lý do; "
+        f"thêm một báo cáo tiến độ (updates) có «status: {status}», nội dung là lý do"
+    ]

@@ -119,7 +119,7 @@ def test_validate_json_when_valid(content, capsys):
     content.registration()
     code, out, err = run(capsys, "validate", "--content", "content", "--as-of", AS_OF, "--format", "json", "--lang", "en")
     assert (code, err) == (0, "")
-    assert json.loads(out) == {"errors": [], "summary": "No errors.", "registrations": 1}
+    assert json.loads(out) == {"errors": [], "warnings": [], "summary": "No errors.", "registrations": 1}
 
 
 # ---------------------------------------------------------------- wrong usage
@@ -236,3 +236,17 @@ def test_help_is_vietnamese(capsys):
     assert exit_info.value.code == 0
     assert "Tạo tệp đăng ký mới có chú thích theo mẫu đơn đăng ký." in out
     assert "Đơn vị công tác; mã, tên viết tắt hoặc tên đơn vị; Mã đơn vị trong units.yml." in " ".join(out.split())
+
+
+def test_validate_warns_of_a_pause_without_a_reason_and_exits_0(content, capsys):
+    path = content.registration(status="paused")
+    warning = (f"{path}:17:9: status: cảnh báo: trạng thái Tạm dừng chưa ghi lý do; "
+               "thêm một báo cáo tiến độ (updates) có «status: paused», nội dung là lý do")  # fmt: skip
+    assert run(capsys, "validate", "--content", "content", "--as-of", AS_OF) == (
+        0, f"{warning}\nKhông có lỗi: 1 đăng ký, 4 đơn vị. 1 cảnh báo.\n", "")  # fmt: skip
+    code, out, _ = run(capsys, "validate", "--content", "content", "--as-of", AS_OF, "--format", "json")
+    payload = json.loads(out)
+    assert code == 0 and payload["errors"] == []
+    assert [(w["path"], w["line"], w["field"], w["code"]) for w in payload["warnings"]] == [(path, 17, "status", "no_reason")]
+    content.registration(status="paused", tail="updates:\n  - date: 2024-07-01\n    text: Chờ quy hoạch.\n    status: paused\n")
+    assert run(capsys, "validate", "--content", "content", "--as-of", AS_OF) == (0, "Không có lỗi: 1 đăng ký, 4 đơn vị.\n", "")

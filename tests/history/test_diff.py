@@ -154,3 +154,35 @@ def test_units_file_change_is_mentioned(content, repo, capsys):
     assert code == 0
     assert "Không có đăng ký nào thay đổi." in out
     assert "- `units.yml` thay đổi: kiểm tra đơn vị, nhóm, cấp đánh giá.\n" in out
+
+
+# ---------------------------------------------------------------- deadlines (#16)
+
+EXTENSION = {"date": dt.date(2024, 9, 15), "due": dt.date(2025, 3, 31), "approved_by": "btv-tinh-uy", "decision": "Thông báo số 123-TB/TU"}
+
+
+def test_an_edited_due_date_is_a_warning_of_its_own(content, repo, capsys):
+    content.registration(reg("2024-stc-03", title="Chuyển đổi số", schedule=DIFFICULT["schedule"] | {"due": dt.date(2025, 3, 31)}))
+    repo.commit("Dời hạn")
+    code, out, _ = run(capsys, "base", "HEAD")
+    assert code == 0
+    assert ("### ⚠️ Cần xem kỹ\n\n- `2024-stc-03`: thời hạn đã đăng ký (schedule.due) bị sửa từ 31/12/2024 thành 31/03/2025; "
+            "thời hạn chỉ được điều chỉnh bằng một mục schedule.extensions.\n") in out  # fmt: skip
+    data = json.loads(run(capsys, "base", "HEAD", "--format", "json")[1])
+    assert data["warnings"] == [{"id": "2024-stc-03", "message": "thời hạn đã đăng ký (schedule.due) bị sửa từ 31/12/2024 thành "
+                                 "31/03/2025; thời hạn chỉ được điều chỉnh bằng một mục schedule.extensions"}]  # fmt: skip
+    assert data["changes"][0]["due_changed"] == {"from": "31/12/2024", "to": "31/03/2025"}
+
+
+def test_each_extension_added_is_reported_with_its_approver_and_date(content, repo, capsys):
+    content.registration(reg("2024-stc-03", title="Chuyển đổi số", schedule=DIFFICULT["schedule"] | {"extensions": [EXTENSION]}))
+    repo.commit("Điều chỉnh thời hạn")
+    code, out, _ = run(capsys, "base", "HEAD")
+    assert code == 0
+    assert ("### Điều chỉnh thời hạn\n\n- `2024-stc-03` Chuyển đổi số: thời hạn mới **31/03/2025**, Ban Thường vụ Tỉnh ủy "
+            "phê duyệt ngày 15/09/2024 (Thông báo số 123-TB/TU).\n") in out  # fmt: skip
+    assert "Cần xem kỹ" not in out
+    data = json.loads(run(capsys, "base", "HEAD", "--format", "json")[1])
+    assert data["changes"][0]["due_changed"] is None
+    assert [x["due"] for x in data["changes"][0]["extensions_added"]] == ["2025-03-31"]
+    assert "Điều chỉnh thời hạn đến 31/03/2025" in data["changes"][0]["summary"]

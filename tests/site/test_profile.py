@@ -77,6 +77,7 @@ PUBLIC_WITH_HIDDEN = DIFFICULT | {
     ],
     "result": {"assessed_on": D(2024, 12, 20), "outcome": "partly_completed", "comment": "Nhận xét zqpubcomment"},
     "links": [{"title": "Kế hoạch zqpublinktitle", "url": "https://intranet.example/zqpublinkurl.pdf"}],
+    "review_plan": "Khắc phục hạn chế zqpubreviewplan nêu tại kiểm điểm năm trước.",
 }
 
 
@@ -134,7 +135,7 @@ def set_hidden_fields(project: Path, fields: list[str]) -> None:
 
 def test_public_build_carries_no_trace_of_what_it_leaves_out(project, tmp_path):
     planted = sentinels_of(INTERNAL_PART_I) | sentinels_of(INTERNAL_PART_II) | sentinels_of(PUBLIC_WITH_HIDDEN)
-    assert len(planted) == 30
+    assert len(planted) == 31
     build(project, tmp_path / "internal", "--profile", "internal")
     build(project, tmp_path / "public", "--profile", "public")
     internal, public = site_haystack(tmp_path / "internal"), site_haystack(tmp_path / "public")
@@ -174,7 +175,7 @@ def test_public_build_drops_pages_that_only_internal_registrations_made(project,
 
 def test_every_hideable_text_can_be_hidden_without_a_trace(project, tmp_path):
     fields = ["title", "registrant.position", "registrant.person", "content", "impact", "support_requested",
-              "difficulties", "updates", "obstacles", "result", "links", "tags"]  # fmt: skip
+              "difficulties", "updates", "obstacles", "result", "links", "tags", "review_plan"]  # fmt: skip
     assert check_hidden_fields(fields) == []
     set_hidden_fields(project, fields)
     content = project / "content"

@@ -97,3 +97,20 @@ def test_rows_follow_the_site_order(content):
 def test_no_registrations_gives_empty_rows(content):
     data = registry_data(SiteView(content.load(AS_OF)))
     assert data["rows"] == [] and data["facets"]["year"] == [] and data["facets"]["unit"] == []
+
+
+def test_an_extended_deadline_is_the_due_date_and_a_facet(content):
+    make_view(content)
+    extension = {"date": dt.date(2024, 11, 15), "due": dt.date(2025, 3, 31), "approved_by": "btv-tinh-uy", "decision": "Thông báo số 123-TB/TU"}
+    content.registration(
+        id="2024-hubs-01", evaluator="bcs-ubnd-tinh",
+        registrant={"name": "Trần Văn Bình", "position": "Bí thư", "unit": "huyen-uy-binh-son"},
+        schedule={"start": dt.date(2024, 4, 1), "due": dt.date(2024, 11, 30), "extensions": [extension]},
+    )  # fmt: skip
+    data = registry_data(SiteView(content.load(AS_OF)))
+    rows, facets = rows_by_id(data), data["facets"]
+    extended = rows["2024-hubs-01"]
+    assert (extended["due"], extended["due_text"]) == ("2025-03-31", "31/03/2025 (điều chỉnh từ 30/11/2024, Thông báo số 123-TB/TU)")
+    assert [facets["deadline"][i] for i in extended["deadline"]] == [["extended", "Có điều chỉnh thời hạn"]]
+    assert (extended["flags"], extended["days_overdue"]) == ([], 0)  # overdue by the registered deadline, not by the one in force
+    assert rows["2024-stc-01"]["deadline"] == []

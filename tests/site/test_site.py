@@ -96,7 +96,7 @@ def test_registration_page_shows_the_form_in_order(site):
 def test_overdue_page_lists_the_overdue_registrations(site):
     html = article(site / "qua-han" / "index.html")
     overdue = html.split("Sắp đến hạn")[0]
-    assert overdue.count('class="dp-badge dp-f-overdue"') == 6
+    assert overdue.count('class="dp-badge dp-f-overdue"') == 5  # 2025-ttt-01's deadline was extended to 31/12/2025
 
 
 def test_search_index_holds_registrations_and_free_pages(site):
@@ -167,3 +167,19 @@ def test_the_year_selector_finds_its_list_even_without_archives(tmp_path):
     assert json.loads((tmp_path / "out" / "versions.json").read_text(encoding="utf-8")) == [
         {"version": ".", "title": "Hiện tại", "aliases": []}
     ]
+
+
+def test_an_extended_deadline_shows_the_registered_one_and_the_decision(site):
+    html = article(site / "dang-ky" / "2024-stc-01" / "index.html")
+    assert "Hoàn thành: 31/12/2024 (điều chỉnh từ 31/10/2024, Thông báo số 123-TB/TU)." in html
+    assert "Ngày 15/10/2024, Ban Thường vụ Tỉnh ủy (Thông báo số 123-TB/TU): thời hạn mới 31/12/2024." in html
+    unit = article(site / "don-vi" / "so-tai-chinh" / "index.html")
+    assert "31/12/2024 (điều chỉnh từ 31/10/2024, Thông báo số 123-TB/TU)" in unit
+
+
+def test_a_status_move_and_a_missing_reason_are_told_on_the_page(site):
+    paused = article(site / "dang-ky" / "2025-ttt-01" / "index.html")
+    assert re.search(r'<span class="dp-move">Đang thực hiện → <span[^>]*>Tạm dừng</span>:</span>', paused)
+    assert "Chưa ghi lý do" not in paused
+    unexplained = article(site / "dang-ky" / "2025-huth-01" / "index.html")
+    assert "Chưa ghi lý do tạm dừng: chưa có báo cáo tiến độ nào chuyển sang trạng thái này." in unexplained

@@ -25,12 +25,13 @@
   var PAGE_SIZE = 50;
   var TEXT_PARAM = "tim"; // "tìm": the text box's words in the address
   // Columns of a row in registry.json (see generator/registry.py).
-  var C = { id: 0, year: 1, kind: 2, status: 3, unit: 4, evaluator: 5, flags: 6, tags: 7, due: 8, dueText: 9, title: 10, name: 11, person: 12, late: 13 };
+  var C = { id: 0, year: 1, kind: 2, status: 3, unit: 4, evaluator: 5, flags: 6, tags: 7, due: 8, dueText: 9, title: 10, name: 11, person: 12, late: 13, deadline: 14 };
   var FACETS = [
     { key: "year", label: "Năm", open: true },
     { key: "kind", label: "Loại", open: true },
     { key: "status", label: "Trạng thái", open: true },
     { key: "flag", label: "Hạn hoàn thành", open: true },
+    { key: "deadline", label: "Điều chỉnh thời hạn", open: false },
     { key: "group", label: "Nhóm đơn vị", open: false },
     { key: "unit", label: "Đơn vị", open: false },
     { key: "evaluator", label: "Cấp đánh giá", open: false },
@@ -78,7 +79,8 @@
       unit: column(rows, C.unit), evaluator: column(rows, C.evaluator),
       group: Int32Array.from(rows, function (row) { return unitGroup[row[C.unit]]; }),
       flag: rows.map(function (row) { return row[C.flags]; }),
-      tag: rows.map(function (row) { return row[C.tags]; })
+      tag: rows.map(function (row) { return row[C.tags]; }),
+      deadline: rows.map(function (row) { return row[C.deadline]; })
     };
     var unitName = facets.unit.map(function (unit) { return unit[1]; });
     var tagName = facets.tag.map(function (tag) { return tag[1]; });

@@ -14,7 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from ...domain.content import Content
-from ...domain.derive import Flag
+from ...domain.derive import Flag, deadline_text
 from ...domain.schema import Kind, Outcome, Registration, Status, field_title
 from ...domain.text import render_markdown, vn_date, vn_number, vn_percent
 from ...history.timeline import KeptHistory
@@ -64,7 +64,7 @@ class PageRenderer:
             lstrip_blocks=True,
             auto_reload=False,  # a renderer lives for one build: no need to stat a template per page
         )
-        self.env.filters.update(date=vn_date, number=vn_number, percent=vn_percent, markdown=self._markdown)
+        self.env.filters.update(date=vn_date, deadline=deadline_text, number=vn_number, percent=vn_percent, markdown=self._markdown)
         self.env.globals.update(
             site=self.view, Status=Status, Kind=Kind, Flag=Flag, Outcome=Outcome, label=_label,
             status_badge=status_badge, flag_badges=FlagBadges(self.view),

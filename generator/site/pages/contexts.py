@@ -138,6 +138,8 @@ class RegistrationContext(PageContext):
     history_known: bool
     history_withheld: bool
     describe: Callable[[Change], list[str]]
+    moves: dict[int, Status]  # update index -> the status it moves from (Registration.status_moves)
+    lacks_reason: bool  # paused, withdrawn or not completed with no update giving the reason
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ def dashboard_of(view: SiteView, entries: list[Entry], year: int) -> Dashboard:
         groups=groups,
         units=units,
         overdue=_cut(sorted(view.with_flag(entries, Flag.overdue), key=lambda e: (-view.days_overdue(e), e.id))),
-        due_soon=_cut(sorted(view.with_flag(entries, Flag.due_soon), key=lambda e: (e.registration.schedule.due, e.id))),
+        due_soon=_cut(sorted(view.with_flag(entries, Flag.due_soon), key=lambda e: (e.registration.schedule.effective_due, e.id))),
         obstacles=_cut(_open_obstacles(view, entries)),
         stale=_cut(_stale(view, entries)),
         months=months,

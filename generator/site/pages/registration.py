@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from ...domain.schema import Kind, form_fields
+from ...domain.schema import Kind, form_fields, lacks_reason
 from ...history.timeline import describe_for
 from ..output import SiteFile
 from .contexts import RegistrationContext
@@ -33,6 +33,8 @@ def registration_pages(view: SiteView) -> list[PageSpec]:
                 history_known=view.history.available,
                 history_withheld=view.history.withheld,
                 describe=describe_for(view),
+                moves=entry.registration.status_moves,
+                lacks_reason=lacks_reason(entry.registration),
             ),
             searchable=True,
         )

@@ -44,7 +44,7 @@ def test_csv_has_a_bom_a_header_and_vietnamese_dates(content):
     lines = text.split("\r\n")
     assert lines[0].split(",")[:5] == ["STT", "Mã đăng ký", "Năm đăng ký", "Loại", "Họ và tên"]
     assert "2024-stc-01,2024,\"Việc khó, nút thắt (Phần I)\",Nguyễn Văn An" in text
-    assert ",04/2024,12/2024,15/12/2024,Hoàn thành,Hoàn thành đúng hạn," in text  # months stay months
+    assert ",04/2024,12/2024,,,15/12/2024,Hoàn thành,Hoàn thành đúng hạn," in text  # months stay months; no extension
     assert '"Số hóa hồ sơ\nquyết toán"' in text  # a line break stays inside its quoted field
 
 
@@ -78,7 +78,7 @@ def test_json_is_versioned_and_keeps_the_content_format(content):
     first = document["registrations"][0]
     assert first["id"] == "2024-stc-01" and first["kind"] == "difficult" and first["status"] == "completed"
     assert first["schedule"] == {"start": "2024-04", "due": "2024-12", "completed_on": "2024-12-15"}
-    assert first["derived"] == {"flags": ["on_time"], "latest_progress": None, "open_obstacles": 0}
+    assert first["derived"] == {"flags": ["on_time"], "effective_due": "2024-12", "latest_progress": None, "open_obstacles": 0}
     assert document["units"]["so-tai-chinh"]["name"] == "Sở Tài chính"
     assert "support_requested" not in document["registrations"][1]  # no empty keys
 
@@ -104,11 +104,12 @@ def test_year_downloads_hold_that_year_only():
 
 
 def _flat(content: Content) -> dict[str, dict]:
-    """The fields a spreadsheet carries, per registration; text compared without its trailing newline."""
+    """The fields a spreadsheet carries, per registration (no lists: updates, obstacles, links, tags,
+    deadline extensions); text compared without its trailing newline."""
     result = {}
     for entry in content.entries:
         data = entry.registration.model_dump(exclude={"updates", "obstacles", "links", "tags", "visibility"})
-        data["schedule"] = {k: (v, getattr(v, "month_only", False)) for k, v in data["schedule"].items()}
+        data["schedule"] = {k: (v, getattr(v, "month_only", False)) for k, v in data["schedule"].items() if k != "extensions"}
         result[entry.id] = {k: v.strip() if isinstance(v, str) else v for k, v in data.items()}
     return result
 

@@ -33,6 +33,11 @@ MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Quốc", "Ngọc
 GIVEN = ["An", "Bình", "Cường", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hùng", "Hương", "Khánh", "Lan", "Long", "Mai", "Nam", "Ngọc", "Phong", "Phương", "Quân", "Sơn", "Tâm", "Thảo", "Trung", "Tuấn", "Vân", "Yến"]
 POSITIONS = ["Giám đốc Sở", "Phó Giám đốc Sở", "Trưởng ban", "Phó Trưởng ban", "Bí thư Huyện ủy", "Chủ tịch UBND huyện", "Chánh Văn phòng", "Chủ tịch", "Phó Chủ tịch"]
 PEOPLE_PER_UNIT = 6
+REASONS = {
+    "paused": "Tạm dừng do chờ cấp có thẩm quyền phê duyệt điều chỉnh quy hoạch.",
+    "withdrawn": "Rút đăng ký do điều chuyển nhiệm vụ theo phân công của Ban Thường vụ.",
+    "not_completed": "Không hoàn thành do vướng mắc về cơ chế chưa được tháo gỡ.",
+}
 _NUMBER = re.compile(r"(?<![\d/])\d+(?![\d/])")  # not the parts of dates like 30/6
 
 
@@ -170,6 +175,9 @@ def registration(index: int, units: list[dict], evaluators: list[dict], years: l
         data["updates"] = [{"date": d, "progress": p, "text": pick(pools.updates)} for d, p in zip(dates, progress)]
     elif status == "completed":
         data["updates"] = [{"date": last, "progress": 100, "text": pick(pools.updates)}]
+    if status in REASONS:  # the status's reason, as the validator asks (no draw: other fields stay as they were)
+        updates = data.setdefault("updates", [{"date": last, "text": REASONS[status]}])
+        updates[-1]["status"] = status
     if status != "registered" and rng.random() < 0.45:
         data["obstacles"] = [_obstacle(rng, pick, pools, start, last) for _ in range(rng.randint(1, 2))]
     if status in ("completed", "not_completed") and year < as_of.year:

@@ -125,15 +125,52 @@ class Repository:
         return set(shallow.read_text().split()) if shallow.is_file() else set()
 
     def materialize(self, commit: str, target: Path) -> int:
-        """Write the content folder of a commit into `target`; return how many files."""
+        """Write the content folder of a commit into `target`; return how many files.
+
+        A tree's entry names come from whoever made the commit, so each one is
+        checked before anything is written: no absolute path, no `..`, no entry
+        below a symlink (a link followed by a folder of the same name), and no
+        file written through an existing link.  GitError names the first one."""
         files = self.tree(commit)
-        blobs = self.read_blobs([f.blob for f in files])
         for file in files:
-            path = target / file.path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            data = blobs.get(file.blob, b"")
-            if file.mode == SYMLINK_MODE:  # keep links as links: the loader judges where they point
-                os.symlink(data.decode("utf-8", "surrogateescape"), path)
-            else:
-                path.write_bytes(data)
+            _check_entry_name(commit, file.path)
+        blobs = self.read_blobs([f.blob for f in files])
+        links = {f.path for f in files if f.mode == SYMLINK_MODE}
+        for file in files:
+            if any(str(parent) in links for parent in PurePosixPath(file.path).parents):
+                raise _unsafe(commit, file.path)
+            _write_entry(target, file, blobs.get(file.blob, b""), commit)
         return len(files)
+
+
+def _unsafe(commit: str, path: str) -> GitError:
+    return GitError(f"phiên bản {commit[:12]} có mục «{path}» không an toàn (đường dẫn tuyệt đối, «..» "
+                    f"hoặc nằm dưới một liên kết tượng trưng); không giải nén / unsafe tree entry, refused")  # fmt: skip
+
+
+def _check_entry_name(commit: str, path: str) -> None:
+    parts = path.split("/")
+    if not path or path.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in path:
+        raise _unsafe(commit, path)
+
+
+def _write_entry(target: Path, file: TreeFile, data: bytes, commit: str) -> None:
+    """Create the entry's folders one by one (none may be a link or a file) and the
+    entry itself without following a link and without replacing anything."""
+    *folders, name = file.path.split("/")
+    here = target
+    for folder in folders:
+        here = here / folder
+        if here.is_symlink() or (here.exists() and not here.is_dir()):
+            raise _unsafe(commit, file.path)
+        here.mkdir(exist_ok=True)
+    path = here / name
+    try:
+        if file.mode == SYMLINK_MODE:  # keep links as links: the loader judges where they point
+            os.symlink(data.decode("utf-8", "surrogateescape"), path)
+            return
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except FileExistsError:
+        raise _unsafe(commit, file.path) from None
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)

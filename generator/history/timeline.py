@@ -24,7 +24,7 @@ from .changes import Change, Version, compare, describe, version_of
 from .git import NULL_SHA, GitError, Repository
 
 REGISTRATIONS = "registrations"
-_LOG_FORMAT = "%x1e%H%x1f%cI%x1f%an%x1f%s"
+_LOG_FORMAT = "%H%x00%cI%x00%an%x00%s"  # NUL cannot occur in a commit message
 
 
 @dataclass(frozen=True)
@@ -123,18 +123,23 @@ Touched = tuple[str, str, str]  # path relative to the content folder, old blob,
 
 
 def _parse_log(out: bytes, prefix: str) -> list[tuple[Commit, list[Touched]]]:
+    """Read `git log -z --raw` with NUL-separated headers, token by token: a raw
+    entry starts with ":", anything else starts the next commit, so no byte a
+    commit message may hold (0x1e, 0x1f, newlines) can confuse the reader."""
     strip = len(prefix) + 1 if prefix else 0
-    commits = []
-    for chunk in out.split(b"\x1e")[1:]:
-        header, _, raw = chunk.partition(b"\0")
-        sha, when, author, subject = header.decode("utf-8", "replace").split("\x1f", 3)
-        fields = raw.lstrip(b"\n").split(b"\0")
+    tokens = out.split(b"\0")
+    commits: list[tuple[Commit, list[Touched]]] = []
+    at = 0
+    while at + 3 < len(tokens):
+        sha, when, author, subject = (t.decode("utf-8", "replace") for t in tokens[at : at + 4])
+        at += 4
         touched = []
-        for meta, path in zip(fields[0::2], fields[1::2]):
-            parts = meta.decode().lstrip(":").split()
+        while at + 1 < len(tokens) and tokens[at].lstrip(b"\n").startswith(b":"):
+            parts, path = tokens[at].decode().lstrip("\n:").split(), tokens[at + 1]
+            at += 2
             if len(parts) == 5 and _is_registration(relative := path.decode("utf-8", "replace")[strip:]):
                 touched.append((relative, parts[2], parts[3]))
-        commits.append((Commit(sha, when, author, subject.strip()), touched))
+        commits.append((Commit(sha.strip(), when, author, subject.strip()), touched))
     return commits
 
 

@@ -135,10 +135,15 @@ def _registration_documents(root: Path, files: RegistrationFiles, last_year: int
     # Paths are joined as text below the folder, not made with pathlib: 20,000 files make that count.
     shown_base, file_base = display_path(base), os.path.abspath(base)
     shown_prefix = "" if shown_base == "." else f"{shown_base}/"  # as display_path shows the files
+    if base.is_symlink() and not _inside(base, real_root):
+        return [], [Problem.at(shown_base, (1, 1), "", "symlink_outside")]
     documents, problems = [], []
     for names, is_link, is_dir in _walk(base):
         below = "/".join(names)
         shown = shown_prefix + below
+        if is_dir is None:
+            problems.append(Problem.at(shown.rstrip("/") or ".", (1, 1), "", "unreadable_folder"))
+            continue
         if last_year is not None and len(names) > 1 and is_year_folder(names[0]) and int(names[0]) > last_year:
             continue
         where, problem = _place(names, is_link, is_dir, f"{file_base}/{below}", real_root, shown)
@@ -154,13 +159,15 @@ def _registration_documents(root: Path, files: RegistrationFiles, last_year: int
 
 def _walk(base: Path, names: tuple[str, ...] = ()):
     """(names below `base`, is a link, is a folder) of every non-hidden file, and of every link to a
-    folder, in a stable order (files, then links to folders, then each folder), following no link."""
+    folder, in a stable order (files, then links to folders, then each folder), following no link.
+    A folder that cannot be listed comes as (its names, False, None)."""
     if not names and not base.is_dir():
         return
     try:
         with os.scandir(os.path.join(base, *names)) as listing:
             entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
-    except OSError:  # unreadable folder: skipped, as os.walk does
+    except OSError:  # unreadable: reported, never skipped in silence
+        yield names, False, None
         return
     folders = [e for e in entries if _is_folder(e)]
     for entry in entries:

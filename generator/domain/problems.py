@@ -43,6 +43,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "registration files belong at registrations/<year>/<unit-id>/<id>.yml",
     ),
     "no_units_file": ("thiếu tệp units.yml", "units.yml is missing"),
+    "unreadable_folder": ("không đọc được thư mục (quyền truy cập?); các tệp trong đó chưa được kiểm tra",
+                          "the folder cannot be read (permissions?); the files in it were not checked"),
     "no_content_dir": ("không tìm thấy thư mục nội dung", "content folder not found"),
     # shape (from the schema)
     "missing": ("thiếu trường bắt buộc «{label}»", "missing required field"),

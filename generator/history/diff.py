@@ -142,7 +142,10 @@ def _side(label: str, root: Path) -> Side:
 
 
 def _files(base: Path) -> list[Path]:
-    """Every file below `base`, sorted, following no link (a revision may hold any link)."""
+    """Every file below `base`, sorted, following no link (a revision may hold any link,
+    `registrations` itself included)."""
+    if base.is_symlink():
+        return []
     found = []
     for folder, subfolders, files in os.walk(base):
         subfolders.sort()

@@ -206,6 +206,43 @@ def test_links_out_of_the_content_folder_in_pages_are_refused(content, tmp_path,
     assert content.errors() == [f"content/pages/{link.name}:1:1: {OUTSIDE}"]
 
 
+def test_a_registrations_folder_linked_from_outside_is_refused_unwalked(content, tmp_path):
+    # With `registrations -> /etc` the loader once walked /etc and printed its file names.
+    outside = tmp_path / "etc"
+    (outside / "2024" / "so-tai-chinh").mkdir(parents=True)
+    (outside / "2024" / "so-tai-chinh" / "shadow-zq.yml").write_text("id: x\n", encoding="utf-8")
+    os.symlink(outside, content.root / "registrations")
+    errors = content.errors()
+    assert errors == [f"content/registrations:1:1: {OUTSIDE}"]
+
+
+def test_a_registrations_folder_linked_inside_the_content_folder_is_read(content):
+    content.registration()
+    (content.root / "registrations").rename(content.root / "data")
+    os.symlink("data", content.root / "registrations")
+    assert content.errors() == [] and len(content.load().entries) == 1
+
+
+def test_an_unreadable_folder_is_reported_not_skipped(content, monkeypatch):
+    content.registration()
+    content.registration(DIFFICULT | {"id": "2024-stc-02"})
+    hidden = content.root / "registrations" / "2024" / "so-tai-chinh"
+    real_scandir = os.scandir
+
+    def scandir(path):  # the tests run as root, whom chmod 000 does not stop
+        if os.path.abspath(path) == str(hidden):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert content.errors() == [
+        "content/registrations/2024/so-tai-chinh:1:1: không đọc được thư mục (quyền truy cập?); các tệp trong đó chưa được kiểm tra"
+    ]
+    assert content.errors("en") == [
+        "content/registrations/2024/so-tai-chinh:1:1: the folder cannot be read (permissions?); the files in it were not checked"
+    ]
+
+
 def test_links_inside_pages_are_fine(content):
     content.registration()
     content.write("pages/a.md", "# A\n")

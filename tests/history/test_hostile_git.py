@@ -20,6 +20,7 @@ from generator.cli import main
 from generator.history.timeline import load_history
 
 ESCAPE = "dotpha-escaped-here.yml"
+OUTSIDE = "liên kết tượng trưng trỏ ra ngoài thư mục nội dung"
 
 
 @pytest.fixture
@@ -96,6 +97,21 @@ def test_a_symlink_and_a_folder_of_the_same_name_are_refused_unwritten(repo, tmp
     assert code == 1
     assert f"pages/{ESCAPE}" in err and "không an toàn" in err
     assert list(outside.iterdir()) == [] and escaped(tmp_path) == []
+
+
+def test_a_registrations_link_out_of_the_repository_is_neither_read_nor_shown(repo, tmp_path, capsys):
+    outside = tmp_path / "etc" / "2024" / "so-tai-chinh"
+    outside.mkdir(parents=True)
+    (outside / "2024-stc-09.yml").write_text("id: 2024-stc-09\ntitle: zqsecret\n", encoding="utf-8")
+    listed = git_in(repo, "ls-tree", "HEAD:content").splitlines()
+    own = [line.split(None, 2)[:2] + line.split(None, 2)[2].split("\t", 1) for line in listed]
+    link = ("120000", "blob", blob(repo, str(tmp_path / "etc")), "registrations")
+    top = tree(repo, ("040000", "tree", tree(repo, *[e for e in own if e[3] != "registrations"], link), "content"))
+    repo.git("tag", "crafted", git_in(repo, "commit-tree", top, "-p", "HEAD", "-m", "Liên kết"))
+    code, out, err = diff(capsys, "base", "crafted")
+    assert code == 1
+    assert f"content/registrations:1:1: {OUTSIDE}" in out + err
+    assert "zqsecret" not in out + err and "2024-stc-09" not in out + err
 
 
 def test_a_commit_subject_with_record_and_unit_separators_does_not_stop_the_history(repo, content):

@@ -30,6 +30,8 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:float",
 }
 _TEXT_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"}
+_COLLECTION_TAGS = {yaml.MappingStartEvent: "tag:yaml.org,2002:map", yaml.SequenceStartEvent: "tag:yaml.org,2002:seq"}
+MAX_NUMBER_LENGTH = 100  # characters of a plain number; no field needs more, Python stops at 4,300 digits
 # A plain `<<` or `=` resolves to these; they mean something only as keys (refused there), so as values they are text.
 _IMPLICIT_TEXT_TAGS = {"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"}
 # C0 and C1 controls but tab, LF and CR; and what YAML would read as a line break or refuse
@@ -236,7 +238,7 @@ def _typed_scalar(loader: Any, event: Any, scalars: dict[str, Any]) -> Any:
     tag = loader.resolve(yaml.ScalarNode, text, event.implicit)
     if tag in _TEXT_TAGS or tag in _IMPLICIT_TEXT_TAGS:
         value = text
-    elif tag in _PLAIN_TAGS:
+    elif tag in _PLAIN_TAGS and len(text) <= MAX_NUMBER_LENGTH:
         value = loader.construct_object(yaml.ScalarNode(tag, text))
     else:
         raise _Unusual
@@ -266,6 +268,8 @@ def _build(loader: Any, document: Document, loc: FieldPath, problems: list[Probl
     document.marks[loc] = _mark(event)
     if isinstance(event, yaml.ScalarEvent):
         return _scalar(loader, event, document, loc)
+    if event.tag is not None and event.tag != _COLLECTION_TAGS[event.__class__]:  # !!set, !!python/object...
+        raise _Refused(Problem.at(document.path, _mark(event), dotted(loc), "yaml_tag", tag=_short(event.tag)))
     if isinstance(event, yaml.SequenceStartEvent):
         items = []
         while not loader.check_event(yaml.SequenceEndEvent):
@@ -284,6 +288,8 @@ def _mapping(loader: Any, document: Document, loc: FieldPath, problems: list[Pro
             raise _Refused(Problem.at(document.path, where, dotted(loc), "alias"))
         if not isinstance(key_event, yaml.ScalarEvent):
             raise _Refused(Problem.at(document.path, where, dotted(loc), "bad_key"))
+        if key_event.tag not in (None, "!", "tag:yaml.org,2002:str"):
+            raise _Refused(Problem.at(document.path, where, dotted(loc), "yaml_tag", tag=_short(key_event.tag)))
         key = key_event.value
         if key == "<<" and key_event.implicit[0]:
             raise _Refused(Problem.at(document.path, where, dotted(loc), "merge_key"))
@@ -304,9 +310,15 @@ def _scalar(loader: Any, event: Any, document: Document, loc: FieldPath) -> Any:
         tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
     if tag in _TEXT_TAGS or (event.tag is None and tag in _IMPLICIT_TEXT_TAGS):
         return event.value
+    if tag in _PLAIN_TAGS and len(event.value) > MAX_NUMBER_LENGTH:  # Python refuses ints of 4,300 digits
+        raise _Refused(Problem.at(document.path, _mark(event), dotted(loc), "number_too_long", digits=len(event.value)))
     if tag in _PLAIN_TAGS:
         return loader.construct_object(yaml.ScalarNode(tag, event.value))
-    raise _Refused(Problem.at(document.path, _mark(event), dotted(loc), "yaml_tag", tag=tag.replace("tag:yaml.org,2002:", "!!")))
+    raise _Refused(Problem.at(document.path, _mark(event), dotted(loc), "yaml_tag", tag=_short(tag)))
+
+
+def _short(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
 
 
 def dotted(loc: FieldPath) -> str:

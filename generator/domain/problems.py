@@ -23,6 +23,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "không được thụt lề bằng ký tự tab, hãy dùng dấu cách",
         "tab characters cannot indent YAML; use spaces",
     ),
+    "number_too_long": ("số quá dài ({digits} ký tự); hãy viết dưới dạng chuỗi trong ngoặc kép",
+                        "the number is too long ({digits} characters); write it as a quoted string"),
     "yaml_tag": ("không được dùng thẻ kiểu YAML «{tag}»", "the YAML tag '{tag}' is not allowed"),
     "alias": ("không được dùng anchor/alias YAML (&, *)", "YAML anchors and aliases (&, *) are not allowed"),
     "merge_key": ("không được dùng khóa gộp YAML (<<)", "YAML merge keys (<<) are not allowed"),

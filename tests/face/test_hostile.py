@@ -363,3 +363,39 @@ def mutated_registration(draw) -> str:
 @given(mutated_registration())
 def test_mutated_registrations_give_a_model_or_located_problems(text):
     outcome_of(text)
+
+
+# ---------------------------------------------------------------- tags on collections, huge numbers
+
+
+@pytest.mark.parametrize(
+    "value, tag",
+    [
+        ("!!set {a: null, b: null}", "!!set"),
+        ("!!python/object:os.system {}", "!!python/object:os.system"),
+        ("!!omap [a: 1]", "!!omap"),
+        ("!custom [1, 2]", "!custom"),
+    ],
+)
+def test_a_tag_on_a_mapping_or_a_list_is_refused_not_dropped(content, value, tag):
+    content.registration(tail=f"notes_x: {value}\n")
+    line = BASE.count("\n") + 1
+    assert content.errors() == [f"{P}:{line}:10: notes_x: không được dùng thẻ kiểu YAML «{tag}»"]
+
+
+def test_a_tag_on_a_key_is_refused(content):
+    content.registration(tail="!!python/name:os.system title2: x\n")
+    line = BASE.count("\n") + 1
+    assert content.errors() == [f"{P}:{line}:1: không được dùng thẻ kiểu YAML «!!python/name:os.system»"]
+
+
+def test_standard_collection_tags_of_their_own_kind_are_harmless(content):
+    content.registration(BASE.replace("schedule:\n", "schedule: !!map\n"))
+    assert content.errors() == []
+
+
+def test_a_five_thousand_digit_number_is_located_not_an_internal_error(content):
+    content.registration(tail="progress: " + "9" * 5000 + "\n")
+    errors = content.errors()
+    assert len(errors) == 1 and errors[0].startswith(f"{P}:") and "progress: số quá dài (5000 ký tự)" in errors[0]
+    assert "quoted string" in content.errors("en")[0]

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 
-from .domain.errors import DotphaError, ExitCode
+from .domain.asof import FIRST_YEAR, LAST_YEAR
+from .domain.errors import DotphaError, ExitCode, Terminated
 from .engine import ENGINES, select_engine
 from .history.diff import add_arguments as add_diff_arguments
 from .tools.codeowners import add_arguments as add_codeowners_arguments
@@ -34,6 +38,13 @@ HELP_PROFILE = (
     "internal: bản nội bộ, hiện mọi thứ; public: bản công khai, bỏ đăng ký nội bộ và các trường "
     "trong public_hidden_fields (mặc định theo profile trong cấu hình)"
 )
+
+
+def year_argument(text: str) -> int:
+    """A year given on the command line (snapshot, rollover), one a registration may have."""
+    if not (text.isascii() and text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR):
+        raise argparse.ArgumentTypeError(f"năm phải là một số từ {FIRST_YEAR} đến {LAST_YEAR}: {text!r}")
+    return int(text)
 
 
 def _site_options(parser: argparse.ArgumentParser, site_dir: bool = True) -> None:
@@ -70,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_codeowners_arguments(codeowners)
     snapshot = sub.add_parser("snapshot", help=HELP["snapshot"], description=HELP["snapshot"])
     _site_options(snapshot, site_dir=False)
-    snapshot.add_argument("year", nargs="?", type=int, metavar="NĂM", help="năm cần lưu (--as-of mặc định là 31/12 của năm này)")
+    snapshot.add_argument("year", nargs="?", type=year_argument, metavar="NĂM", help="năm cần lưu (--as-of mặc định là 31/12 của năm này)")
     snapshot.add_argument("--force", action="store_true", help="làm lại bản lưu trữ đã có")
     snapshot.add_argument("--verify", action="store_true", help="kiểm tra các bản lưu trữ (hoặc của NĂM) khớp bản ghi snapshot.json")
     snapshot.add_argument("--profile", choices=["internal", "public"], help=HELP_PROFILE)
@@ -78,8 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--engine", choices=ENGINES, help=HELP_ENGINE)
     rollover = sub.add_parser("rollover", help=HELP["rollover"], description=HELP["rollover"])
     _site_options(rollover, site_dir=False)
-    rollover.add_argument("source_year", type=int, metavar="TỪ_NĂM", help="năm có đăng ký còn dở dang")
-    rollover.add_argument("target_year", type=int, metavar="SANG_NĂM", help="năm của các tệp đề xuất")
+    rollover.add_argument("source_year", type=year_argument, metavar="TỪ_NĂM", help="năm có đăng ký còn dở dang")
+    rollover.add_argument("target_year", type=year_argument, metavar="SANG_NĂM", help="năm của các tệp đề xuất")
     rollover.add_argument("--dry-run", action="store_true", help="chỉ in đề xuất, không ghi tệp")
 
     importer = sub.add_parser("import", help=IMPORT_HELP, description=IMPORT_HELP)
@@ -96,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    with _sigterm_raises():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         select_engine(getattr(args, "engine", None))  # before anything imports the engine
         from . import commands
@@ -104,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     except DotphaError as error:  # every error a user can meet: its message, its exit code
         error.show(getattr(args, "lang", "vi"))
         return int(error.exit_code)
+    except Terminated:
+        return ExitCode.TERMINATED
     except KeyboardInterrupt:
         return ExitCode.INTERRUPTED
     except BrokenPipeError:  # `dotpha diff ... | head`: the reader left; stop quietly
@@ -115,6 +133,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"dotpha: lỗi nội bộ / internal error: {type(error).__name__}: {error}", file=sys.stderr)
         print("Chạy lại với DOTPHA_DEBUG=1 để xem chi tiết và báo cho người bảo trì.", file=sys.stderr)
         return ExitCode.INTERNAL
+
+
+@contextmanager
+def _sigterm_raises():
+    """SIGTERM raises Terminated while a command runs, so its cleanup runs as on Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminated(signum, frame):
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

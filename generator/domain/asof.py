@@ -8,15 +8,26 @@ import os
 from .errors import UsageError
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a registration may have (schema.Year)
+
+
 class AsOfError(UsageError, ValueError):
     pass
 
 
 def parse_day(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise AsOfError(f"ngày tính số liệu không hợp lệ (cần YYYY-MM-DD): {text!r}") from None
+    return _in_range(day, f"--as-of {text}")
+
+
+def _in_range(day: dt.date, given: str) -> dt.date:
+    """Days of the years registrations may have; gzip and the sitemap cannot date 2205."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise AsOfError(f"{given}: ngày tính số liệu phải trong các năm {FIRST_YEAR}–{LAST_YEAR}")
+    return day
 
 
 def resolve_as_of(text: str | None = None) -> dt.date:
@@ -25,7 +36,11 @@ def resolve_as_of(text: str | None = None) -> dt.date:
         return parse_day(text)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        try:
+            day = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise AsOfError(f"SOURCE_DATE_EPOCH={epoch!r} không phải một thời điểm (số giây từ 01/01/1970)") from None
+        return _in_range(day, f"SOURCE_DATE_EPOCH={epoch}")
     return dt.date.today()
 
 

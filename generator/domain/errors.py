@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # a wrong option, a missing or invalid configuration, a revision that does not exist
     INTERNAL = 70  # a bug in dotpha (EX_SOFTWARE): the one-line message asks for DOTPHA_DEBUG=1
     INTERRUPTED = 130  # Ctrl-C
+    TERMINATED = 143  # SIGTERM (a CI job cancelled, a container stopped)
 
 
 class DotphaError(Exception):
@@ -36,6 +37,28 @@ class UsageError(DotphaError):
     """Wrong usage at the edge (a missing config file, a bad option): exit 2."""
 
     exit_code = ExitCode.USAGE
+
+
+class BilingualError(DotphaError):
+    """An error told in Vietnamese, or in English with --lang en."""
+
+    def __init__(self, vi: str, en: str):
+        super().__init__(vi)
+        self.en = en
+
+    def message(self, lang: str = "vi") -> str:
+        return self.en if lang == "en" else str(self)
+
+
+class SetupError(BilingualError):
+    """A broken setup (the config file, the folders given): exit 2."""
+
+    exit_code = ExitCode.USAGE
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is, so that every `finally` runs (the staging
+    folder of a build is removed) as on Ctrl-C."""
 
 
 class Failed(DotphaError):

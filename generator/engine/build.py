@@ -24,10 +24,10 @@ from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 
 from ..domain.asof import epoch_of
 from ..domain.content import Content
-from ..domain.errors import DotphaError, UsageError
+from ..domain.errors import BilingualError, DotphaError, UsageError
 from ..domain.settings import BuildSettings
 from ..site.archives import ArchiveError, publish_archives
-from ..site.atomic import replaced_on_success
+from ..site.atomic import check_site_folder, replaced_on_success
 from . import engine_logger
 from .plugin import DotphaPlugin, Handover, ServeSession
 
@@ -41,6 +41,15 @@ class BuildError(DotphaError):
     def __init__(self, detail: str):
         super().__init__(f"không dựng được trang, trang cũ giữ nguyên: {detail}")
         self.detail = detail
+
+
+class SiteWriteError(BilingualError):
+    """The machine refused to write the site (permissions, a full disk, a read-only disk)."""
+
+    def __init__(self, site_dir: Path, error: OSError):
+        why = f"{error.filename or site_dir}: {error.strerror or error}"
+        super().__init__(f"không ghi được trang vào {site_dir} ({why}); trang cũ giữ nguyên",
+                         f"cannot write the site into {site_dir} ({why}); the previous site is kept")  # fmt: skip
 
 
 def read_config(config_file: Path, **overrides):
@@ -66,10 +75,13 @@ def build_site(settings: BuildSettings, content: Content, *, archive_year: int |
     fails leaves the previous site whole.  The live site also gets the stored annual
     archives under /YEAR/ (`archive_year`: this build is one of them, and gets none).
     """
+    if settings.site_dir is not None:  # before MkDocs judges it, in words a user understands
+        check_site_folder(settings.config_file.resolve().parent / settings.site_dir, settings.content_dir, settings.config_file)
     config = read_config(settings.config_file, site_dir=_str(settings.site_dir), strict=settings.strict or None)
     if archive_year is not None:
         _as_archive(config, archive_year)
     site_dir = Path(config.site_dir)
+    check_site_folder(site_dir, settings.content_dir, settings.config_file)
     try:
         with replaced_on_success(site_dir) as staging, _handed_over(config, Handover(settings, content)), _dated(settings):
             config.site_dir = str(staging)
@@ -78,6 +90,8 @@ def build_site(settings: BuildSettings, content: Content, *, archive_year: int |
                 publish_archives(settings.config_file.resolve().parent, staging, config.extra.get("dotpha_profile"))
     except (MkDocsException, TemplateError, ArchiveError) as error:
         raise BuildError(str(error)) from None
+    except OSError as error:  # a folder that cannot be written, a full disk: the previous site stays
+        raise SiteWriteError(site_dir, error) from None
     config.site_dir = str(site_dir)
     return config
 

@@ -26,6 +26,7 @@ from .imports import (
     parse_day,
 )
 from .legacy import LegacyTextError, detect_legacy
+from .packages import check_package
 
 HEADER_FIELDS = {"ho va ten": "registrant.name", "ho ten": "registrant.name", "don vi cong tac": "unit_name",
                  "don vi": "unit_name", "chuc vu": "registrant.position", "kinh gui": "evaluator"}  # fmt: skip
@@ -83,6 +84,7 @@ def _lines(path: Path) -> list[str]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    check_package(path)
     try:
         document = Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:  # a damaged or foreign file

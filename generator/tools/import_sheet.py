@@ -21,6 +21,7 @@ from ..site.exports import COLUMNS
 from ..site.formulas import restored
 from .imports import ImportContext, ImportRefused, Located, Record, _key, parse_kind
 from .legacy import Decoder, LegacyTextError, detect_legacy
+from .packages import MAX_UNPACKED, check_worksheets
 
 HEADER_SEARCH_ROWS = 20
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -115,6 +116,7 @@ def _xlsx_sheets(path: Path) -> list[Sheet]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    check_worksheets(path)
     try:
         workbook = load_workbook(path, data_only=True)  # not read-only: merged ranges are needed
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:  # a damaged or foreign file
@@ -146,6 +148,8 @@ def _unescaped(value: Any) -> Any:
 
 
 def _csv_sheet(path: Path) -> Sheet:
+    if path.stat().st_size > MAX_UNPACKED:
+        raise ImportRefused(f"{path.name}: tệp CSV lớn hơn {MAX_UNPACKED >> 20} MB; không nhập")
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")

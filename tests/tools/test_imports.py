@@ -296,3 +296,55 @@ def test_unconvertible_text_is_refused_with_a_clear_message(content, capsys):
     assert code == 1
     assert "dotpha import: garbage.csv: văn bản có ký tự lạ" in out and "Unikey" in out
     assert registrations(content) == []
+
+
+# ---------------------------------------------------------------- packages that would hang the machine
+
+
+def bomb_xlsx(path: Path, sheet_xml: bytes) -> Path:
+    """A workbook whose first worksheet part is replaced by `sheet_xml`, the rest as openpyxl writes it."""
+    import zipfile
+
+    good = path.with_suffix(".good.xlsx")
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    workbook.save(good)
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = sheet_xml if item.filename == "xl/worksheets/sheet1.xml" else source.read(item)
+            target.writestr(item.filename, data)
+    good.unlink()
+    return path
+
+
+SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>%s</sheetData></worksheet>'
+
+
+def test_two_cells_far_apart_are_refused_before_openpyxl_fills_their_rectangle(content, capsys):
+    cells = b'<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    path = bomb_xlsx(content.root.parent / "xa.xlsx", SHEET % cells)
+    code, out = run(capsys, str(path), "--year", "2024")
+    assert code == 1
+    assert "xa.xlsx[xl/worksheets/sheet1.xml]: trang tính quá lớn (đến dòng 1048576" in out
+    assert registrations(content) == []
+
+
+def test_many_small_rows_are_refused_at_the_row_limit(content, capsys):
+    cells = b"".join(b"<row><c><v>1</v></c></row>" for _ in range(20_001))  # no r= attributes: counted
+    path = bomb_xlsx(content.root.parent / "dai.xlsx", SHEET % cells)
+    code, out = run(capsys, str(path), "--year", "2024")
+    assert code == 1 and "(đến dòng 20001, cột 1); giới hạn 20000 dòng, 200 cột" in out
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_a_package_that_unpacks_past_the_limit_is_refused_unread(content, capsys, suffix):
+    import zipfile
+
+    path = content.root.parent / f"bom{suffix}"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("padding.bin", b"\0" * (65 << 20))
+    assert path.stat().st_size < 1 << 20
+    code, out = run(capsys, str(path), "--year", "2024")
+    assert code == 1
+    assert f"bom{suffix}: tệp giải nén ra 65 MB, quá giới hạn 64 MB" in out

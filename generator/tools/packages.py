@@ -66,7 +66,7 @@ def _measure(path: Path, name: str, part) -> None:
         rows, columns = max(rows, row), max(columns, column)
         if rows > MAX_ROWS or columns > MAX_COLUMNS or cells > MAX_CELLS or rows * columns > MAX_CELLS:
             raise ImportRefused(f"{path.name}[{name}]: trang tính quá lớn (đến dòng {rows}, cột {columns}); "
-                                f"giới hạn {MAX_ROWS} dòng, {MAX_COLUMNS} cột. Hãy xóa các dòng, cột thừa rồi nhập lại")  # fmt: skip
+                                f"giới hạn {MAX_ROWS} dòng, {MAX_COLUMNS} cột, {MAX_CELLS} ô. Hãy xóa các dòng, cột thừa rồi nhập lại")  # fmt: skip
         element.clear()
 
 

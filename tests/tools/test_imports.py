@@ -333,7 +333,7 @@ def test_many_small_rows_are_refused_at_the_row_limit(content, capsys):
     cells = b"".join(b"<row><c><v>1</v></c></row>" for _ in range(20_001))  # no r= attributes: counted
     path = bomb_xlsx(content.root.parent / "dai.xlsx", SHEET % cells)
     code, out = run(capsys, str(path), "--year", "2024")
-    assert code == 1 and "(đến dòng 20001, cột 1); giới hạn 20000 dòng, 200 cột" in out
+    assert code == 1 and "(đến dòng 20001, cột 1); giới hạn 20000 dòng, 200 cột, 1000000 ô" in out
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx"])

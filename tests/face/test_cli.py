@@ -133,6 +133,8 @@ def test_validate_json_when_valid(content, capsys):
         (["build", "--lang", "fr"], "invalid choice: 'fr'"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         ([], "the following arguments are required"),
+        (["snapshot", "0"], "argument NĂM: năm phải là một số từ 2000 đến 2100: '0'"),
+        (["rollover", "2024", "99999999999999999999"], "argument SANG_NĂM: năm phải là một số từ 2000 đến 2100"),
     ],
 )
 def test_argparse_usage_errors_exit_2(content, capsys, args, message):
@@ -148,6 +150,21 @@ def test_bad_as_of_exits_2(content, capsys, command):
     code, out, err = run(capsys, command, "--content", "content", "--as-of", "2024-13-01")
     assert (code, out) == (2, "")
     assert err == "dotpha: ngày tính số liệu không hợp lệ (cần YYYY-MM-DD): '2024-13-01'\n"
+
+
+@pytest.mark.parametrize("command", ["validate", "build", "new"])
+@pytest.mark.parametrize("day", ["2205-01-01", "1969-12-31"])
+def test_an_as_of_date_gzip_and_the_sitemap_cannot_hold_exits_2(content, capsys, command, day):
+    code, out, err = run(capsys, command, "--content", "content", "--as-of", day)
+    assert (code, out) == (2, "")
+    assert err == f"dotpha: --as-of {day}: ngày tính số liệu phải trong các năm 2000–2100\n"
+
+
+@pytest.mark.parametrize("epoch", ["99999999999999", "ngày mai"])
+def test_a_source_date_epoch_that_is_no_date_exits_2(content, capsys, monkeypatch, epoch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    code, out, err = run(capsys, "validate", "--content", "content")
+    assert code == 2 and "SOURCE_DATE_EPOCH" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("command", ["validate", "build", "new"])

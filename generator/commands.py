@@ -19,7 +19,8 @@ from .domain.jsonschema import json_schema
 from .domain.problems import ContentError, summary
 from .domain.profile import resolve_profile
 from .domain.settings import BuildSettings
-from .engine.build import build_site, plugin_options, serve_site, show_engine_log
+from .engine.build import build_site, serve_site, show_engine_log
+from .engine.config import plugin_options
 from .tools.new import create_registration
 
 
@@ -165,8 +166,6 @@ def _locate(args: Namespace) -> tuple[Path, Path]:
     config_file = Path(args.config)
     if args.content:
         return Path(args.content), config_file
-    if not config_file.is_file():
-        raise UsageError(f"không tìm thấy tệp cấu hình {config_file} (dùng --config hoặc --content)")
     return config_file.resolve().parent / plugin_options(config_file).content_dir, config_file
 
 

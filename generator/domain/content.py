@@ -83,6 +83,12 @@ def load_content(root: Path, as_of: dt.date, last_year: int | None = None, files
 def _load_content(root: Path, as_of: dt.date, last_year: int | None, files: RegistrationFiles) -> Content:
     if not root.is_dir():
         raise ContentError([Problem.at(display_path(root), (1, 1), "", "no_content_dir")])
+    try:
+        empty = not any(not name.startswith(".") for name in os.listdir(root))
+    except OSError:
+        raise ContentError([Problem.at(display_path(root), (1, 1), "", "unreadable_folder")]) from None
+    if empty:
+        raise ContentError([Problem.at(display_path(root), (1, 1), "", "empty_content_dir")])
     units_file, problems = _load_units(root)
     problems += _links_leaving(root)
     documents, walk_problems = _registration_documents(root, files, last_year)

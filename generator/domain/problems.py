@@ -48,6 +48,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unreadable_folder": ("không đọc được thư mục (quyền truy cập?); các tệp trong đó chưa được kiểm tra",
                           "the folder cannot be read (permissions?); the files in it were not checked"),
     "no_content_dir": ("không tìm thấy thư mục nội dung", "content folder not found"),
+    "empty_content_dir": ("thư mục nội dung trống: cần units.yml và registrations/ (xem README, Định dạng nội dung)",
+                          "the content folder is empty: it needs units.yml and registrations/ (see the README, content format)"),
     # shape (from the schema)
     "missing": ("thiếu trường bắt buộc «{label}»", "missing required field"),
     "unknown_key": ("khóa không hợp lệ «{key}»{hint}", "unknown key '{key}'{hint}"),

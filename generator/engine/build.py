@@ -19,8 +19,7 @@ from urllib.parse import urljoin
 
 from jinja2 import TemplateError
 from mkdocs.commands.build import build
-from mkdocs.config import load_config
-from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
+from mkdocs.exceptions import MkDocsException
 
 from ..domain.asof import epoch_of
 from ..domain.content import Content
@@ -29,9 +28,9 @@ from ..domain.settings import BuildSettings
 from ..site.archives import ArchiveError, publish_archives
 from ..site.atomic import check_site_folder, replaced_on_success
 from . import engine_logger
+from .config import PLUGIN, read_config
 from .plugin import DotphaPlugin, Handover, ServeSession
 
-PLUGIN = "dotpha"
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 
 
@@ -50,22 +49,6 @@ class SiteWriteError(BilingualError):
         why = f"{error.filename or site_dir}: {error.strerror or error}"
         super().__init__(f"không ghi được trang vào {site_dir} ({why}); trang cũ giữ nguyên",
                          f"cannot write the site into {site_dir} ({why}); the previous site is kept")  # fmt: skip
-
-
-def read_config(config_file: Path, **overrides):
-    """site_config.yml, validated by MkDocs; UsageError when it is not valid."""
-    try:
-        return load_config(str(config_file), **overrides)
-    except (ConfigurationError, Abort) as error:
-        raise UsageError(f"cấu hình {config_file} không hợp lệ: {error}") from None
-
-
-def plugin_options(config_file: Path):
-    """The dotpha plugin's options in site_config.yml (content_dir, closed_years, ...)."""
-    plugin = read_config(config_file).plugins.get(PLUGIN)
-    if plugin is None:
-        raise UsageError(f"{config_file} không khai báo plugin dotpha")
-    return plugin.config
 
 
 def build_site(settings: BuildSettings, content: Content, *, archive_year: int | None = None):

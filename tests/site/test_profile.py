@@ -125,7 +125,7 @@ def project(site_content):
 def set_hidden_fields(project: Path, fields: list[str]) -> None:
     config = project / "site_config.yml"
     text = config.read_text(encoding="utf-8")
-    text, count = re.subn(r"public_hidden_fields:.*\n(?:\s+- .*\n)+", f"public_hidden_fields: {fields}\n", text)
+    text, count = re.subn(r"public_hidden_fields:.*\n(?: {8}- .*\n)+", f"public_hidden_fields: {fields}\n", text)
     assert count == 1
     config.write_text(text, encoding="utf-8")
 

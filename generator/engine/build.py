@@ -64,7 +64,8 @@ def build_site(settings: BuildSettings, content: Content, *, archive_year: int |
     if archive_year is not None:
         _as_archive(config, archive_year)
     site_dir = Path(config.site_dir)
-    check_site_folder(site_dir, settings.content_dir, settings.config_file)
+    if settings.site_dir is None:  # site_config.yml's site_dir: checked once MkDocs has read it
+        check_site_folder(site_dir, settings.content_dir, settings.config_file)
     try:
         with replaced_on_success(site_dir) as staging, _handed_over(config, Handover(settings, content)), _dated(settings):
             config.site_dir = str(staging)

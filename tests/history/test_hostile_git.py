@@ -54,11 +54,12 @@ def tree(work: GitWork, *entries: tuple[str, str, str, str]) -> str:
     return git_in(work, "mktree", input=lines)
 
 
-def crafted_commit(work: GitWork, *extra: tuple[str, str, str, str]) -> str:
-    """HEAD's tree with entries added beside `content/`'s own; the commit is tagged `crafted`."""
+def crafted_commit(work: GitWork, *extra: tuple[str, str, str, str], without: str = "") -> str:
+    """HEAD's tree with entries added beside `content/`'s own (and its entry `without` left out);
+    the commit is tagged `crafted`."""
     listed = git_in(work, "ls-tree", "HEAD:content").splitlines()
-    own = [tuple(line.split(None, 2)[:2]) + tuple(line.split(None, 2)[2].split("\t", 1)) for line in listed]
-    content_tree = tree(work, *own, *extra)
+    own = [(*line.split(None, 2)[:2], *line.split(None, 2)[2].split("\t", 1)) for line in listed]
+    content_tree = tree(work, *[e for e in own if e[3] != without], *extra)
     top = tree(work, ("040000", "tree", content_tree, "content"))
     dated = {"GIT_AUTHOR_DATE": "2024-06-01T09:00:00+07:00", "GIT_COMMITTER_DATE": "2024-06-01T09:00:00+07:00"}
     sha = git_in(work, "commit-tree", top, "-p", "HEAD", "-m", "Cập nhật", **dated)
@@ -103,11 +104,7 @@ def test_a_registrations_link_out_of_the_repository_is_neither_read_nor_shown(re
     outside = tmp_path / "etc" / "2024" / "so-tai-chinh"
     outside.mkdir(parents=True)
     (outside / "2024-stc-09.yml").write_text("id: 2024-stc-09\ntitle: zqsecret\n", encoding="utf-8")
-    listed = git_in(repo, "ls-tree", "HEAD:content").splitlines()
-    own = [line.split(None, 2)[:2] + line.split(None, 2)[2].split("\t", 1) for line in listed]
-    link = ("120000", "blob", blob(repo, str(tmp_path / "etc")), "registrations")
-    top = tree(repo, ("040000", "tree", tree(repo, *[e for e in own if e[3] != "registrations"], link), "content"))
-    repo.git("tag", "crafted", git_in(repo, "commit-tree", top, "-p", "HEAD", "-m", "Liên kết"))
+    crafted_commit(repo, ("120000", "blob", blob(repo, str(tmp_path / "etc")), "registrations"), without="registrations")
     code, out, err = diff(capsys, "base", "crafted")
     assert code == 1
     assert f"content/registrations:1:1: {OUTSIDE}" in out + err

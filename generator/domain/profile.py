@@ -31,24 +31,15 @@ from pydantic import BaseModel
 
 from .content import Content, Entry
 from .errors import UsageError
-from .schema import PART_ONLY_FIELDS, Registration, Visibility
-from .schema import _check_text as _text_check  # marks the schema's free-text type (Text), unlike slugs
+from .schema import PART_ONLY_FIELDS, Registration, Visibility, is_free_text, registration_fields, spec_of
 
 PLACEHOLDER = "Nội dung này không công khai."
 PUBLIC_MARK = "Bản công khai"
 
-# What a public build hides unless site_config.yml says otherwise: the Board's
-# assessment, the self-review shortcoming a registration answers (review_plan), what a registrant asks of superiors, the obstacles met (their
-# text, who is asked, how they were solved) and links to internal documents.
-DEFAULT_PUBLIC_HIDDEN_FIELDS: tuple[str, ...] = (
-    "support_requested",
-    "obstacles.text",
-    "obstacles.support_from",
-    "obstacles.resolution",
-    "result.comment",
-    "links",
-    "review_plan",
-)
+# What a public build hides unless site_config.yml says otherwise: the fields schema.py marks
+# `public_hidden` (the Board's assessment, the self-review shortcoming a registration answers, what a
+# registrant asks of superiors, the obstacles met, links to internal documents).
+DEFAULT_PUBLIC_HIDDEN_FIELDS: tuple[str, ...] = tuple(dotted for dotted, info in registration_fields() if spec_of(info).public_hidden)
 # Besides required non-text fields: the id and visibility organise the site, a
 # link needs its address, and a hidden name would merge people's pages.
 _NOT_HIDEABLE = {"id", "visibility", "links.url", "registrant.name"}
@@ -174,4 +165,4 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 
 def _is_text(info: Any) -> bool:
     """A required free text (`Text`), which can hold the notice; ids and addresses cannot."""
-    return info.annotation is str and any(getattr(m, "func", None) is _text_check for m in info.metadata)
+    return info.is_required() and is_free_text(info)

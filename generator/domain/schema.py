@@ -1,8 +1,11 @@
 """The one declaration of the content format (CONTENT-SPEC, version 1).
 
-Every key and every enumerated value carries its Vietnamese label here; the
-validator, the site, the JSON Schema and the `dotpha new` template all read
-them from these models.  Cross-field and cross-file rules live in
+Every key and every enumerated value carries its Vietnamese label here, and
+every field its `FieldSpec`: its number in the official form, its column in
+the downloads, the headers imports accept, whether a public build hides it,
+rollover copies it and `dotpha new` asks for it.  The validator, the site, the
+downloads, the imports, the JSON Schema and the tools all read them from these
+models, so a field is added or removed in this file alone.  Cross-field and cross-file rules live in
 `validate.py`; this module only knows the shape of one file.
 """
 
@@ -11,6 +14,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import typing
+from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any
 
@@ -173,9 +178,85 @@ Year = Annotated[StrictInt, Field(ge=2000, le=2100)]
 Percent = Annotated[StrictInt, Field(ge=0, le=100)]
 
 
-def label(title: str, description: str | None = None, **extra: Any) -> Any:
-    """A field's Vietnamese label (title) and help text (description)."""
-    return {"title": title, "description": description, "json_schema_extra": extra or None}
+@dataclass(frozen=True)
+class Column:
+    """Where a field stands in the downloads (CSV, XLSX): its place among the columns, width, and header
+    when it is not the field's label.  Columns that no field holds (computed ones) are in site/exports.py."""
+
+    order: int
+    width: int = 14
+    header: str | None = None
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """What dotpha says of a field besides its type, label and help: the one list every field list reads.
+
+    - `form`: its number in the official form, per part (`{"I": "2", "II": "3"}`);
+    - `column`: its column in the downloads, which `dotpha import` also reads back;
+    - `aliases`: the header spellings, folded (no diacritics, lower case), that imports accept besides the column's;
+    - `public_hidden`: the public profile hides it unless site_config.yml says otherwise;
+    - `rollover`: `dotpha rollover` copies it into next year's proposal;
+    - `ask`: `dotpha new` asks for it, in this order, under the flag `--<name>`.
+    """
+
+    form: dict[str, str] | None = None
+    column: Column | None = None
+    aliases: tuple[str, ...] = ()
+    public_hidden: bool = False
+    rollover: bool = False
+    ask: int | None = None
+
+    def __call__(self, schema: dict[str, Any]) -> None:
+        """pydantic's `json_schema_extra` hook: the JSON Schema carries the form's numbers, nothing else."""
+        if self.form:
+            schema["form"] = dict(self.form)
+
+
+def label(title: str, description: str | None = None, **spec: Any) -> Any:
+    """A field's Vietnamese label (title), help text (description) and `FieldSpec`."""
+    return {"title": title, "description": description, "json_schema_extra": FieldSpec(**spec)}
+
+
+def spec_of(info: Any) -> FieldSpec:
+    return info.json_schema_extra if isinstance(info.json_schema_extra, FieldSpec) else FieldSpec()
+
+
+def registration_fields() -> list[tuple[str, Any]]:
+    """Every field of a registration, dotted (`schedule.due`), with its FieldInfo, in the schema's order;
+    a nested model's fields follow their parent."""
+    found: list[tuple[str, Any]] = []
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, info in model.model_fields.items():
+            found.append((prefix + name, info))
+            inner = _inner_model(info.annotation)
+            if inner is not None:
+                walk(inner, f"{prefix}{name}.")
+
+    walk(Registration, "")
+    return found
+
+
+def is_free_text(info: Any) -> bool:
+    """Whether a field holds free text (`Text`, required or not), unlike ids, addresses and dates."""
+    candidates = (info, *(a for a in typing.get_args(info.annotation) if typing.get_origin(a) is Annotated))
+    return any(getattr(m, "func", None) is _check_text for c in candidates for m in getattr(c, "metadata", getattr(c, "__metadata__", ())))
+
+
+def scalar_type(info: Any) -> type | None:
+    """What one value of a field is: str, dt.date, int, a LabelledEnum, or None for a model or a list."""
+    annotation = info.annotation
+    if typing.get_origin(annotation) is list or _inner_model(annotation) is not None:
+        return None
+    for candidate in (annotation, *typing.get_args(annotation)):
+        base = typing.get_origin(candidate) is Annotated and typing.get_args(candidate)[0] or candidate
+        if isinstance(base, type) and issubclass(base, LabelledEnum):
+            return base
+        for kind in (dt.date, int, str):
+            if isinstance(base, type) and issubclass(base, kind):
+                return kind
+    return None
 
 
 class Model(BaseModel):
@@ -228,10 +309,34 @@ class UnitsFile(Model):
 
 
 class Registrant(Model):
-    name: Text = Field(**label("Họ và tên"))
-    position: Text = Field(**label("Chức vụ"))
-    unit: Slug = Field(**label("Đơn vị công tác", "Mã đơn vị trong units.yml."))
-    person: Slug | None = Field(None, **label("Mã cán bộ", "Mã cố định để nối các đăng ký của một người qua các năm."))
+    name: Text = Field(
+        **label(
+            "Họ và tên",
+            column=Column(50, 22),
+            aliases=("ho va ten", "ho ten", "ho va ten nguoi dang ky", "nguoi dang ky", "ten can bo", "can bo"),
+            ask=4,
+        ),
+    )
+    position: Text = Field(**label("Chức vụ", column=Column(60, 22), aliases=("chuc vu", "chuc danh"), ask=5))
+    unit: Slug = Field(
+        **label(
+            "Đơn vị công tác",
+            "Mã đơn vị trong units.yml.",
+            column=Column(80, 20, "Mã đơn vị"),
+            aliases=("ma don vi",),
+            ask=3,
+        ),
+    )
+    person: Slug | None = Field(
+        None,
+        **label(
+            "Mã cán bộ",
+            "Mã cố định để nối các đăng ký của một người qua các năm.",
+            column=Column(280, 18),
+            aliases=("ma can bo",),
+            ask=6,
+        ),
+    )
 
 
 class Extension(Model):
@@ -245,14 +350,37 @@ class Extension(Model):
 
 
 class Schedule(Model):
-    start: StartDate | None = Field(None, **label("Thời gian bắt đầu", "Ngày YYYY-MM-DD hoặc tháng YYYY-MM (ngày đầu tháng)."))
+    start: StartDate | None = Field(
+        None,
+        **label(
+            "Thời gian bắt đầu",
+            "Ngày YYYY-MM-DD hoặc tháng YYYY-MM (ngày đầu tháng).",
+            column=Column(160, 12),
+            aliases=("thoi gian bat dau", "bat dau", "ngay bat dau", "thoi gian trien khai"),
+            ask=9,
+        ),
+    )
     due: DueDate = Field(
-        **label("Thời gian hoàn thành", "Ngày YYYY-MM-DD hoặc tháng YYYY-MM (ngày cuối tháng). Giữ như đã đăng ký; thời hạn mới ghi ở extensions.")
+        **label(
+            "Thời gian hoàn thành",
+            "Ngày YYYY-MM-DD hoặc tháng YYYY-MM (ngày cuối tháng). Giữ như đã đăng ký; thời hạn mới ghi ở extensions.",
+            column=Column(170, 12),
+            aliases=("thoi gian hoan thanh", "han hoan thanh", "thoi han hoan thanh", "thoi han", "han", "du kien hoan thanh"),
+            ask=10,
+        ),
     )
     extensions: list[Extension] = Field(
         default_factory=list, **label("Điều chỉnh thời hạn", "Các lần được phê duyệt điều chỉnh thời hạn, cũ trước mới sau.")
     )
-    completed_on: Day | None = Field(None, **label("Ngày hoàn thành thực tế", "Bắt buộc khi trạng thái là Hoàn thành."))
+    completed_on: Day | None = Field(
+        None,
+        **label(
+            "Ngày hoàn thành thực tế",
+            "Bắt buộc khi trạng thái là Hoàn thành.",
+            column=Column(200, 12),
+            aliases=("ngay hoan thanh thuc te", "ngay hoan thanh", "hoan thanh thuc te"),
+        ),
+    )
 
     @property
     def effective_due(self) -> PlannedDate:
@@ -271,10 +399,10 @@ class Update(Model):
 
 class Obstacle(Model):
     raised_on: Day = Field(**label("Ngày phát sinh"))
-    text: Text = Field(**label("Nội dung vướng mắc"))
-    support_from: Text | None = Field(None, **label("Đề nghị hỗ trợ từ"))
+    text: Text = Field(**label("Nội dung vướng mắc", public_hidden=True))
+    support_from: Text | None = Field(None, **label("Đề nghị hỗ trợ từ", public_hidden=True))
     resolved_on: Day | None = Field(None, **label("Ngày tháo gỡ", "Để trống khi vướng mắc còn tồn tại."))
-    resolution: Text | None = Field(None, **label("Kết quả tháo gỡ"))
+    resolution: Text | None = Field(None, **label("Kết quả tháo gỡ", public_hidden=True))
 
     @property
     def is_open(self) -> bool:
@@ -282,9 +410,17 @@ class Obstacle(Model):
 
 
 class Result(Model):
-    assessed_on: Day = Field(**label("Ngày đánh giá"))
-    outcome: Outcome = Field(**label("Kết quả"))
-    comment: Text | None = Field(None, **label("Nhận xét"))
+    assessed_on: Day = Field(**label("Ngày đánh giá", column=Column(260, 12), aliases=("ngay danh gia",)))
+    outcome: Outcome = Field(**label("Kết quả", column=Column(250, 18, "Kết quả đánh giá"), aliases=("ket qua", "ket qua danh gia")))
+    comment: Text | None = Field(
+        None,
+        **label(
+            "Nhận xét",
+            column=Column(270, 30, "Nhận xét kết quả"),
+            aliases=("nhan xet", "nhan xet ket qua", "nhan xet danh gia"),
+            public_hidden=True,
+        ),
+    )
 
 
 class Link(Model):
@@ -296,40 +432,107 @@ class Registration(Model):
     """One registration (Đơn đăng ký), one file."""
 
     model_config = ConfigDict(title="Đơn đăng ký việc khó, việc mới có tính đột phá, sáng tạo")
-    id: Slug | None = Field(None, **label("Mã đăng ký", "Trùng tên tệp (không có .yml)."))
-    year: Year = Field(**label("Năm đăng ký"))
-    kind: Kind = Field(**label("Loại đăng ký", "difficult: Phần I; breakthrough: Phần II."))
-    title: Text = Field(**label("Tên công việc đăng ký", form={"I": "1", "II": "1"}))
-    registrant: Registrant = Field(**label("Người đăng ký"))
-    evaluator: Slug = Field(**label("Cấp đánh giá", "Mã trong evaluators của units.yml."))
-    registered_on: Day | None = Field(None, **label("Ngày đăng ký"))
+    id: Slug | None = Field(
+        None,
+        **label(
+            "Mã đăng ký",
+            "Trùng tên tệp (không có .yml).",
+            column=Column(20, 16),
+            aliases=("ma", "ma dang ky", "ma so", "id"),
+            ask=11,
+        ),
+    )
+    year: Year = Field(**label("Năm đăng ký", column=Column(30, 8), aliases=("nam", "nam dang ky"), ask=1))
+    kind: Kind = Field(
+        **label(
+            "Loại đăng ký",
+            "difficult: Phần I; breakthrough: Phần II.",
+            column=Column(40, 22, "Loại"),
+            aliases=("loai", "loai dang ky", "loai viec", "phan", "kind"),
+            ask=2,
+        ),
+    )
+    title: Text = Field(
+        **label(
+            "Tên công việc đăng ký",
+            form={"I": "1", "II": "1"},
+            column=Column(110, 40),
+            aliases=("ten cong viec", "ten cong viec dang ky", "cong viec dang ky", "noi dung dang ky", "ten viec"),
+            rollover=True,
+            ask=8,
+        ),
+    )
+    registrant: Registrant = Field(**label("Người đăng ký", rollover=True))
+    evaluator: Slug = Field(
+        **label(
+            "Cấp đánh giá",
+            "Mã trong evaluators của units.yml.",
+            column=Column(90, 24),
+            aliases=("cap danh gia", "ma cap danh gia", "co quan danh gia", "tap the danh gia"),
+            rollover=True,
+            ask=7,
+        ),
+    )
+    registered_on: Day | None = Field(None, **label("Ngày đăng ký", column=Column(100, 12), aliases=("ngay dang ky",)))
     continues: Slug | None = Field(
         None, **label("Tiếp nối đăng ký", "Mã đăng ký năm trước còn dở dang mà đăng ký này làm tiếp (dotpha rollover đề xuất).")
     )
-    content: Text = Field(**label("Nội dung, mục tiêu, nhiệm vụ, giải pháp thực hiện", form={"I": "2", "II": "3"}))
-    impact: Text = Field(**label("Nhận định tác động hiệu quả mang lại", form={"I": "3", "II": "4"}))
+    content: Text = Field(
+        **label(
+            "Nội dung, mục tiêu, nhiệm vụ, giải pháp thực hiện",
+            form={"I": "2", "II": "3"},
+            column=Column(120, 50),
+            aliases=("noi dung", "noi dung muc tieu nhiem vu giai phap", "noi dung muc tieu nhiem vu giai phap thuc hien"),
+            rollover=True,
+        ),
+    )
+    impact: Text = Field(
+        **label(
+            "Nhận định tác động hiệu quả mang lại",
+            form={"I": "3", "II": "4"},
+            column=Column(130, 40),
+            aliases=("nhan dinh tac dong hieu qua mang lai", "tac dong hieu qua", "hieu qua", "tac dong"),
+            rollover=True,
+        ),
+    )
     support_requested: Text | None = Field(
-        None, **label("Đề xuất cấp trên chỉ đạo, hỗ trợ thực hiện", "Chỉ Phần I; bắt buộc (có thể ghi “Không”).", form={"I": "5"})
+        None,
+        **label(
+            "Đề xuất cấp trên chỉ đạo, hỗ trợ thực hiện",
+            "Chỉ Phần I; bắt buộc (có thể ghi “Không”).",
+            form={"I": "5"},
+            column=Column(140, 30),
+            aliases=("de xuat cap tren chi dao ho tro thuc hien", "de xuat ho tro", "de xuat kien nghi", "kien nghi de xuat", "de xuat"),
+            public_hidden=True,
+            rollover=True,
+        ),
     )
     difficulties: Text | None = Field(
-        None, **label("Dự báo những khó khăn, vướng mắc khi triển khai thực hiện", "Chỉ Phần II; bắt buộc.", form={"II": "2"})
+        None,
+        **label(
+            "Dự báo những khó khăn, vướng mắc khi triển khai thực hiện",
+            "Chỉ Phần II; bắt buộc.",
+            form={"II": "2"},
+            column=Column(150, 30),
+            aliases=("du bao nhung kho khan vuong mac khi trien khai thuc hien", "du bao kho khan vuong mac", "kho khan vuong mac", "du bao kho khan"),
+            rollover=True,
+        ),
     )
     schedule: Schedule = Field(
         **label("Dự kiến thời gian triển khai thực hiện và thời gian hoàn thành", form={"I": "4", "II": "5"})
     )
-    status: Status = Field(**label("Trạng thái"))
+    status: Status = Field(**label("Trạng thái", column=Column(210, 16), aliases=("trang thai", "tinh trang")))
     updates: list[Update] = Field(default_factory=list, **label("Tiến độ thực hiện", "Báo cáo tiến độ, cũ trước mới sau."))
     obstacles: list[Obstacle] = Field(default_factory=list, **label("Vướng mắc"))
     review_plan: Text | None = Field(
         None,
         **label(
             "Gắn với kế hoạch khắc phục sau kiểm điểm",
-            "Hạn chế, khuyết điểm nêu tại kiểm điểm năm trước mà đăng ký này góp phần khắc phục.",
-        ),
+            "Hạn chế, khuyết điểm nêu tại kiểm điểm năm trước mà đăng ký này góp phần khắc phục.", public_hidden=True),
     )
     result: Result | None = Field(None, **label("Kết quả đánh giá cuối năm"))
-    links: list[Link] = Field(default_factory=list, **label("Văn bản liên quan"))
-    tags: list[Slug] = Field(default_factory=list, **label("Từ khóa"))
+    links: list[Link] = Field(default_factory=list, **label("Văn bản liên quan", public_hidden=True, rollover=True))
+    tags: list[Slug] = Field(default_factory=list, **label("Từ khóa", rollover=True))
     visibility: Visibility = Field(Visibility.public, **label("Phạm vi công khai", "internal: không đưa lên bản công khai."))
 
     @property
@@ -370,9 +573,9 @@ PART_ONLY_FIELDS = {"support_requested": Kind.difficult, "difficulties": Kind.br
 def form_fields(kind: Kind) -> list[str]:
     """Registration fields in the order of the official form for one part."""
     numbered = [
-        (int(extra["form"][kind.part]), name)
+        (int(form[kind.part]), name)
         for name, info in Registration.model_fields.items()
-        if (extra := info.json_schema_extra) and kind.part in extra.get("form", {})
+        if (form := spec_of(info).form) and kind.part in form
     ]
     return [name for _, name in sorted(numbered)]
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..domain.content import Content, Entry
 from ..domain.derive import flags_of
-from ..domain.schema import Kind, PlannedDate, Registration, field_title
+from ..domain.schema import Kind, PlannedDate, Registration, field_title, registration_fields, spec_of
 from ..domain.text import vn_date
 from .formulas import neutralised
 from .output import SiteFile
@@ -34,13 +34,15 @@ DOWNLOADS_DIR = "tai-ve"
 
 @dataclass(frozen=True)
 class Column:
-    """One spreadsheet column: its key (a registration field, dotted), header and value."""
+    """One spreadsheet column: its key (a registration field, dotted), header, value and place."""
 
     key: str
     header: str
     value: Callable[[Entry, Content], Any]
     width: int = 14
-    imported: bool = True  # read back by `dotpha import` (derived columns are not)
+    imported: bool = True  # read back by `dotpha import` (computed columns are not)
+    order: int = 0
+    aliases: tuple[str, ...] = ()  # other header spellings `dotpha import` accepts, folded
 
 
 def _field(dotted: str) -> Callable[[Entry, Content], Any]:
@@ -53,40 +55,38 @@ def _field(dotted: str) -> Callable[[Entry, Content], Any]:
     return value
 
 
-def _title(dotted: str) -> str:
-    return field_title(Registration, dotted) or dotted
+# Fields whose cell shows something else than the value itself (a name for an id).
+SHOWN_AS: dict[str, Callable[[Entry, Content], Any]] = {
+    "id": lambda e, c: e.id,
+    "evaluator": lambda e, c: c.evaluators[e.registration.evaluator].name,
+}
+
+# Columns no field holds: computed from the registration and the "as of" date.  Every field with a
+# `column` in schema.py takes its place among them by `order`.
+COMPUTED: tuple[Column, ...] = (
+    Column("number", "STT", lambda e, c: None, 6, imported=False, order=10),
+    Column("unit_name", "Đơn vị", lambda e, c: c.units[e.registration.registrant.unit].name, 28, order=70,
+           aliases=("don vi", "don vi cong tac", "ten don vi", "co quan don vi", "co quan")),
+    Column("effective_due", "Thời hạn sau điều chỉnh", lambda e, c: _extended_due(e.registration), 12, imported=False, order=180),
+    Column("extensions", field_title(Registration, "schedule.extensions") or "", lambda e, c: _extensions_text(e.registration, c), 40,
+           imported=False, order=190),
+    Column("flags", "Tình hình", lambda e, c: ", ".join(f.label for f in flags_of(e.registration, c.as_of)), 18, imported=False, order=220),
+    Column("progress", "Tiến độ gần nhất (%)", lambda e, c: e.registration.latest_progress, 10, imported=False, order=230),
+    Column("open_obstacles", "Vướng mắc chưa tháo gỡ", lambda e, c: len(e.registration.open_obstacles), 10, imported=False, order=240),
+)  # fmt: skip
 
 
-COLUMNS: tuple[Column, ...] = (
-    Column("number", "STT", lambda e, c: None, 6, imported=False),
-    Column("id", "Mã đăng ký", lambda e, c: e.id, 16),
-    Column("year", _title("year"), _field("year"), 8),
-    Column("kind", "Loại", _field("kind"), 22),
-    Column("registrant.name", _title("registrant.name"), _field("registrant.name"), 22),
-    Column("registrant.position", _title("registrant.position"), _field("registrant.position"), 22),
-    Column("unit_name", "Đơn vị", lambda e, c: c.units[e.registration.registrant.unit].name, 28),
-    Column("registrant.unit", "Mã đơn vị", _field("registrant.unit"), 20),
-    Column("evaluator", _title("evaluator"), lambda e, c: c.evaluators[e.registration.evaluator].name, 24),
-    Column("registered_on", _title("registered_on"), _field("registered_on"), 12),
-    Column("title", _title("title"), _field("title"), 40),
-    Column("content", _title("content"), _field("content"), 50),
-    Column("impact", _title("impact"), _field("impact"), 40),
-    Column("support_requested", _title("support_requested"), _field("support_requested"), 30),
-    Column("difficulties", _title("difficulties"), _field("difficulties"), 30),
-    Column("schedule.start", _title("schedule.start"), _field("schedule.start"), 12),
-    Column("schedule.due", _title("schedule.due"), _field("schedule.due"), 12),
-    Column("effective_due", "Thời hạn sau điều chỉnh", lambda e, c: _extended_due(e.registration), 12, imported=False),
-    Column("extensions", _title("schedule.extensions"), lambda e, c: _extensions_text(e.registration, c), 40, imported=False),
-    Column("schedule.completed_on", _title("schedule.completed_on"), _field("schedule.completed_on"), 12),
-    Column("status", _title("status"), _field("status"), 16),
-    Column("flags", "Tình hình", lambda e, c: ", ".join(f.label for f in flags_of(e.registration, c.as_of)), 18, imported=False),
-    Column("progress", "Tiến độ gần nhất (%)", lambda e, c: e.registration.latest_progress, 10, imported=False),
-    Column("open_obstacles", "Vướng mắc chưa tháo gỡ", lambda e, c: len(e.registration.open_obstacles), 10, imported=False),
-    Column("result.outcome", "Kết quả đánh giá", _field("result.outcome"), 18),
-    Column("result.assessed_on", _title("result.assessed_on"), _field("result.assessed_on"), 12),
-    Column("result.comment", "Nhận xét kết quả", _field("result.comment"), 30),
-    Column("registrant.person", _title("registrant.person"), _field("registrant.person"), 18),
-)
+def _columns() -> tuple[Column, ...]:
+    fields = [
+        Column(dotted, spec.column.header or info.title, SHOWN_AS.get(dotted) or _field(dotted), spec.column.width,
+               order=spec.column.order, aliases=spec.aliases)
+        for dotted, info in registration_fields()
+        if (spec := spec_of(info)).column
+    ]  # fmt: skip
+    return tuple(sorted((*COMPUTED, *fields), key=lambda column: column.order))
+
+
+COLUMNS = _columns()
 
 
 def _extended_due(registration: Registration) -> Any:

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from ..domain.schema import Kind, LabelledEnum, Registration, Status, _inner_model, form_fields
+from ..domain.schema import Kind, LabelledEnum, Registration, Status, _inner_model, form_fields, spec_of
 
 HEADER = ("id", "year", "kind", "registered_on", "registrant", "evaluator")
 WIDTH = 120
@@ -44,19 +44,22 @@ def render_registration(values: dict[str, Any], notes: dict[str, str], schema_re
         lines += _entry(Registration, name, values, notes)
     for name in form_fields(kind):
         info = Registration.model_fields[name]
-        number = info.json_schema_extra["form"][kind.part]
+        number = spec_of(info).form[kind.part]
         lines += ["", f"# {number}. {info.title}", *_comment(info.description)]
         lines += _entry(Registration, name, values, notes, bare=True, placeholder=True)
-    lines += ["", *_entry(Registration, "status", values, notes)]
+    given = [name for name in _tracking_fields(kind) if values.get(name) is not None]  # asked by `dotpha new`, outside the form
+    lines += ["", *(line for name in given for line in _entry(Registration, name, values, notes))]
+    lines += [*_entry(Registration, "status", values, notes)]
     lines += ["", "# Theo dõi thực hiện: thêm các mục dưới đây khi có (bỏ dấu # ở đầu dòng, ghi giá trị)."]
     for name in _tracking_fields(kind):
-        lines += [f"# {line}" for line in _entry(Registration, name, {}, {}, skeleton=True)]
+        if name not in given:
+            lines += [f"# {line}" for line in _entry(Registration, name, {}, {}, skeleton=True)]
     return "\n".join(lines) + "\n"
 
 
 def _tracking_fields(kind: Kind) -> list[str]:
     """The fields a new registration leaves out, but for the other part's form items."""
-    form_items = {name for name, info in Registration.model_fields.items() if "form" in (info.json_schema_extra or {})}
+    form_items = {name for name, info in Registration.model_fields.items() if spec_of(info).form}
     written = {*HEADER, *form_items, "status"}
     return [name for name in Registration.model_fields if name not in written]
 

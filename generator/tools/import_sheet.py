@@ -24,30 +24,7 @@ from .legacy import Decoder, LegacyTextError, detect_legacy
 from .packages import MAX_UNPACKED, check_worksheets
 
 HEADER_SEARCH_ROWS = 20
-ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("ma", "ma dang ky", "ma so", "id"),
-    "year": ("nam", "nam dang ky"),
-    "kind": ("loai", "loai dang ky", "loai viec", "phan", "kind"),
-    "registrant.name": ("ho va ten", "ho ten", "ho va ten nguoi dang ky", "nguoi dang ky", "ten can bo", "can bo"),
-    "registrant.position": ("chuc vu", "chuc danh"),
-    "unit_name": ("don vi", "don vi cong tac", "ten don vi", "co quan don vi", "co quan"),
-    "registrant.unit": ("ma don vi",),
-    "evaluator": ("cap danh gia", "ma cap danh gia", "co quan danh gia", "tap the danh gia"),
-    "registered_on": ("ngay dang ky",),
-    "title": ("ten cong viec", "ten cong viec dang ky", "cong viec dang ky", "noi dung dang ky", "ten viec"),
-    "content": ("noi dung", "noi dung muc tieu nhiem vu giai phap", "noi dung muc tieu nhiem vu giai phap thuc hien"),
-    "impact": ("nhan dinh tac dong hieu qua mang lai", "tac dong hieu qua", "hieu qua", "tac dong"),
-    "support_requested": ("de xuat cap tren chi dao ho tro thuc hien", "de xuat ho tro", "de xuat kien nghi", "kien nghi de xuat", "de xuat"),
-    "difficulties": ("du bao nhung kho khan vuong mac khi trien khai thuc hien", "du bao kho khan vuong mac", "kho khan vuong mac", "du bao kho khan"),
-    "schedule.start": ("thoi gian bat dau", "bat dau", "ngay bat dau", "thoi gian trien khai"),
-    "schedule.due": ("thoi gian hoan thanh", "han hoan thanh", "thoi han hoan thanh", "thoi han", "han", "du kien hoan thanh"),
-    "schedule.completed_on": ("ngay hoan thanh thuc te", "ngay hoan thanh", "hoan thanh thuc te"),
-    "status": ("trang thai", "tinh trang"),
-    "result.outcome": ("ket qua", "ket qua danh gia"),
-    "result.assessed_on": ("ngay danh gia",),
-    "result.comment": ("nhan xet", "nhan xet ket qua", "nhan xet danh gia"),
-    "registrant.person": ("ma can bo",),
-}  # fmt: skip
+ALIASES: dict[str, tuple[str, ...]] = {column.key: column.aliases for column in COLUMNS if column.aliases}  # from schema.py
 IGNORED = {"stt", "so thu tu", "tt", "nhom don vi", "ghi chu", *(_key(c.header) for c in COLUMNS if not c.imported)}
 REQUIRED = ("registrant.name", "registrant.position", "title", "content", "impact", "schedule.due")
 
@@ -193,7 +170,7 @@ def _header_row(sheet: Sheet) -> int | None:
 
 
 def _read_table(sheet: Sheet, header: int, ctx: ImportContext, result: SheetResult) -> None:
-    columns, labels, problems = _columns(sheet, header)
+    columns, labels, problems = _columns(sheet, header, result)
     sheet_kind = _sheet_kind(sheet.name)
     missing = [key for key in REQUIRED if key not in columns]
     missing += ["unit_name"] * ("unit_name" not in columns and "registrant.unit" not in columns)
@@ -225,12 +202,16 @@ def _read_table(sheet: Sheet, header: int, ctx: ImportContext, result: SheetResu
         result.records.append(_record(sheet, index, columns, labels, sheet_kind))
 
 
-def _columns(sheet: Sheet, header: int) -> tuple[dict[str, int], dict[str, str], list[Located]]:
+def _columns(sheet: Sheet, header: int, result: SheetResult) -> tuple[dict[str, int], dict[str, str], list[Located]]:
+    """The field each header cell names; a header naming none is a note (its column is not read)."""
     columns: dict[str, int] = {}
     labels: dict[str, str] = {}
     problems = []
     for col, value in enumerate(sheet.rows[header]):
         key = header_key(value)
+        if key is None and _filled(value):
+            shown = " ".join(str(value).split())[:60]
+            result.notes.append(f"{sheet.origin}:{header + 1}: bỏ qua cột {_letter(col)} «{shown}»: không phải mục nào của đơn đăng ký")
         if not key:
             continue
         if key in columns:

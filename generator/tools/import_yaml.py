@@ -9,16 +9,16 @@ import os
 import re
 from typing import Any
 
-# Field order of a new file: the order of the form (header, numbered items, then tracking).
-FIELD_ORDER = (
-    "id", "year", "kind", "title", "registrant", "evaluator", "registered_on", "content", "impact",
-    "support_requested", "difficulties", "schedule", "review_plan", "status", "result",
-)  # fmt: skip
+from ..domain.schema import Registration, _inner_model
+
+# Key order of a new file: the schema's, which is the form's (header, numbered items, then tracking).
+FIELD_ORDER = tuple(Registration.model_fields)
 SUB_ORDER = {
-    "registrant": ("name", "position", "unit", "person"),
-    "schedule": ("start", "due", "extensions", "completed_on"),
-    "result": ("assessed_on", "outcome", "comment"),
+    name: tuple(inner.model_fields)
+    for name, info in Registration.model_fields.items()
+    if (inner := _inner_model(info.annotation)) is not None
 }
+
 
 def round_trip_yaml():
     from ruamel.yaml import YAML

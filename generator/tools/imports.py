@@ -25,7 +25,7 @@ from ..domain.content import REGISTRATIONS_DIR, Content, Entry
 from ..domain.errors import DotphaError
 from ..domain.load import display_path, parse_document
 from ..domain.problems import ContentError
-from ..domain.schema import Kind, Outcome, Registration, Status, UnitsFile, field_title
+from ..domain.schema import Kind, Outcome, Registration, Status, UnitsFile, field_title, registration_fields, scalar_type, spec_of
 from ..domain.text import fold, slugify
 from ..domain.validate import RegistrationPath, validate_registration
 from .import_yaml import (  # noqa: F401  (write_plan: for importer.py)
@@ -194,11 +194,10 @@ def _text(value: Any) -> str | None:
 
 # ---------------------------------------------------------------- a record → registration data
 
-_TEXT_FIELDS = (
-    "id", "title", "registrant.name", "registrant.position", "registrant.person", "content", "impact",
-    "support_requested", "difficulties", "result.comment",
-)  # fmt: skip
-_DATE_FIELDS = ("registered_on", "schedule.start", "schedule.due", "schedule.completed_on", "result.assessed_on")
+_READ_APART = ("registrant.unit", "evaluator")  # an id, or the name of a unit or evaluator: read below
+_IMPORTED = [(key, scalar_type(info)) for key, info in registration_fields() if spec_of(info).column and key not in _READ_APART]
+_TEXT_FIELDS = tuple(key for key, kind in _IMPORTED if kind is str)
+_DATE_FIELDS = tuple(key for key, kind in _IMPORTED if kind is dt.date)
 
 
 def registration_data(record: Record, ctx: ImportContext) -> tuple[dict[str, Any], list[Located]]:

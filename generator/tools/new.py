@@ -31,7 +31,7 @@ from ..domain.content import REGISTRATIONS_DIR, UNITS_FILE, load_content
 from ..domain.errors import DotphaError, ExitCode
 from ..domain.load import display_path, load_document, parse_document
 from ..domain.problems import ContentError, Problem
-from ..domain.schema import Kind, Registration, UnitsFile, _inner_model, field_title
+from ..domain.schema import Kind, Registration, UnitsFile, _inner_model, field_title, registration_fields, spec_of
 from ..domain.text import fold, slugify
 from ..domain.validate import RegistrationPath, alive_in, lifetime, validate_registration, validate_units
 from .form import render_registration
@@ -81,7 +81,7 @@ class Ask:
 
     @property
     def dest(self) -> str:
-        return self.flag.removeprefix("--")
+        return self.flag.removeprefix("--").replace("-", "_")
 
     @property
     def title(self) -> str:
@@ -267,19 +267,30 @@ def _with_lifetime(item: Any) -> str:
     return f"{item.name} ({lifetime(item)})" if item.since or item.until else item.name
 
 
-ASKS = (
-    Ask("--year", "year", _year, default=lambda ctx: str(ctx.as_of.year), note="mặc định: năm hiện tại"),
-    Ask("--kind", "kind", _kind, choices=_kind_choices, note="difficult hoặc I; breakthrough hoặc II"),
-    Ask("--unit", "registrant.unit", _member("units"), choices=_alive_choices("units"), note="mã, tên viết tắt hoặc tên đơn vị"),
-    Ask("--name", "registrant.name", _text("registrant.name")),
-    Ask("--position", "registrant.position", _text("registrant.position")),
-    Ask("--person", "registrant.person", _slug("registrant.person"), required=False, suggest=_known_person, note="không bắt buộc"),
-    Ask("--evaluator", "evaluator", _member("evaluators"), choices=_alive_choices("evaluators"), note="mã hoặc tên"),
-    Ask("--title", "title", _text("title")),
-    Ask("--start", "schedule.start", _planned("schedule.start"), required=False, note="không bắt buộc"),
-    Ask("--due", "schedule.due", _planned("schedule.due"), default=lambda ctx: f"{ctx.year}-12", note="mặc định: tháng 12 của năm đăng ký"),
-    Ask("--id", "id", _new_id, default=_next_id, ask=False, note="mặc định: <năm>-<tên viết tắt đơn vị>-NN tiếp theo"),
-)
+# How `dotpha new` reads the fields schema.py marks `ask` (asked in that order, as `--<name>`);
+# any other asked field is free text, required when the schema requires it.
+READERS: dict[str, dict[str, Any]] = {
+    "year": dict(parse=_year, default=lambda ctx: str(ctx.as_of.year), note="mặc định: năm hiện tại"),
+    "kind": dict(parse=_kind, choices=_kind_choices, note="difficult hoặc I; breakthrough hoặc II"),
+    "registrant.unit": dict(parse=_member("units"), choices=_alive_choices("units"), note="mã, tên viết tắt hoặc tên đơn vị"),
+    "registrant.person": dict(parse=_slug("registrant.person"), required=False, suggest=_known_person, note="không bắt buộc"),
+    "evaluator": dict(parse=_member("evaluators"), choices=_alive_choices("evaluators"), note="mã hoặc tên"),
+    "schedule.start": dict(parse=_planned("schedule.start"), required=False, note="không bắt buộc"),
+    "schedule.due": dict(parse=_planned("schedule.due"), default=lambda ctx: f"{ctx.year}-12", note="mặc định: tháng 12 của năm đăng ký"),
+    "id": dict(parse=_new_id, default=_next_id, ask=False, note="mặc định: <năm>-<tên viết tắt đơn vị>-NN tiếp theo"),
+}  # fmt: skip
+
+
+def _asks() -> tuple[Ask, ...]:
+    asked = sorted(((spec.ask, dotted, info) for dotted, info in registration_fields() if (spec := spec_of(info)).ask), key=lambda a: a[0])
+    return tuple(
+        Ask("--" + dotted.rsplit(".", 1)[-1].replace("_", "-"), dotted,
+            **READERS.get(dotted) or dict(parse=_text(dotted), required=info.is_required(), note="" if info.is_required() else "không bắt buộc"))
+        for _, dotted, info in asked
+    )  # fmt: skip
+
+
+ASKS = _asks()
 
 
 # ---------------------------------------------------------------- the command

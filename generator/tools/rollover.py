@@ -33,16 +33,18 @@ from ..domain.content import REGISTRATIONS_DIR, Content, Entry, load_content
 from ..domain.errors import ExitCode
 from ..domain.load import display_path, parse_document
 from ..domain.problems import ContentError
-from ..domain.schema import PART_ONLY_FIELDS, LabelledEnum, Registration, Status, UnitsFile, field_title
+from ..domain.schema import LabelledEnum, Registration, Status, UnitsFile, field_title, spec_of
 from ..domain.text import slugify, vn_date
 from ..domain.validate import RegistrationPath, alive_in, validate_registration
 from .new import _schema_ref
 
 OPEN_STATUSES = (Status.registered, Status.in_progress, Status.paused)
-COPIED_FORM = ("title", "registrant", "evaluator", "content", "impact", *PART_ONLY_FIELDS)
-COPIED_EXTRA = ("links", "tags")
-COPIED = (*COPIED_FORM, *COPIED_EXTRA)
-NOT_COPIED = ("updates", "obstacles", "result", "schedule", "registered_on")
+# What schema.py marks `rollover`; lists go after the status, as in a registration file.
+COPIED = tuple(name for name, info in Registration.model_fields.items() if spec_of(info).rollover)
+COPIED_EXTRA = tuple(name for name in COPIED if Registration.model_fields[name].default_factory is list)
+COPIED_FORM = tuple(name for name in COPIED if name not in COPIED_EXTRA)
+WRITTEN_ANEW = ("id", "year", "kind", "continues", "status", "visibility")  # by render_proposal, for the new year
+NOT_COPIED = tuple(name for name in Registration.model_fields if name not in (*COPIED, *WRITTEN_ANEW))
 
 
 @dataclass

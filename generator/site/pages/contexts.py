@@ -132,6 +132,7 @@ class RegistrationContext(PageContext):
     TEMPLATE: ClassVar[str] = "registration.html"
     entry: Entry
     form_fields: list[str]
+    other_texts: list[str]  # free-text fields shown each under its label (registration.OTHER_TEXTS)
     part_title: str
     date_line: str
     history: RegistrationHistory

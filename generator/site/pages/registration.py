@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from ...domain.schema import Kind, form_fields, lacks_reason
+from ...domain.schema import Kind, Registration, form_fields, is_free_text, lacks_reason, spec_of
 from ...history.timeline import describe_for
 from ..output import SiteFile
 from .contexts import RegistrationContext
@@ -18,6 +18,10 @@ PART_TITLES = {
     Kind.breakthrough: "II. Đăng ký những việc làm mới có tính đột phá, sáng tạo mang lại giá trị, hiệu quả thiết thực vì lợi ích chung",
 }
 
+# Free texts outside the form's numbered items, each under its label after the obstacles (review_plan,
+# and any such field schema.py gains: it shows here without a template line).
+OTHER_TEXTS = [name for name, info in Registration.model_fields.items() if is_free_text(info) and not spec_of(info).form]
+
 
 def registration_pages(view: SiteView) -> list[PageSpec]:
     return [
@@ -27,6 +31,7 @@ def registration_pages(view: SiteView) -> list[PageSpec]:
             context=RegistrationContext(
                 entry=entry,
                 form_fields=form_fields(entry.registration.kind),
+                other_texts=OTHER_TEXTS,
                 part_title=PART_TITLES[entry.registration.kind],
                 date_line=administrative_date(view.province, entry.registration.registered_on, entry.registration.year),
                 history=view.history.of(entry.id),

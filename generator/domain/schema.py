@@ -197,7 +197,8 @@ class FieldSpec:
     - `aliases`: the header spellings, folded (no diacritics, lower case), that imports accept besides the column's;
     - `public_hidden`: the public profile hides it unless site_config.yml says otherwise;
     - `rollover`: `dotpha rollover` copies it into next year's proposal;
-    - `ask`: `dotpha new` asks for it, in this order, under the flag `--<name>`.
+    - `ask`: `dotpha new` asks for it, in this order, under the flag `--<name>`;
+    - `facet`: the heading of its filter on the registry page, when it has one (site/registry.py).
     """
 
     form: dict[str, str] | None = None
@@ -206,6 +207,7 @@ class FieldSpec:
     public_hidden: bool = False
     rollover: bool = False
     ask: int | None = None
+    facet: str | None = None
 
     def __call__(self, schema: dict[str, Any]) -> None:
         """pydantic's `json_schema_extra` hook: the JSON Schema carries the form's numbers, nothing else."""
@@ -325,6 +327,7 @@ class Registrant(Model):
             column=Column(80, 20, "Mã đơn vị"),
             aliases=("ma don vi",),
             ask=3,
+            facet="Đơn vị",
         ),
     )
     person: Slug | None = Field(
@@ -442,7 +445,7 @@ class Registration(Model):
             ask=11,
         ),
     )
-    year: Year = Field(**label("Năm đăng ký", column=Column(30, 8), aliases=("nam", "nam dang ky"), ask=1))
+    year: Year = Field(**label("Năm đăng ký", column=Column(30, 8), aliases=("nam", "nam dang ky"), ask=1, facet="Năm"))
     kind: Kind = Field(
         **label(
             "Loại đăng ký",
@@ -450,6 +453,7 @@ class Registration(Model):
             column=Column(40, 22, "Loại"),
             aliases=("loai", "loai dang ky", "loai viec", "phan", "kind"),
             ask=2,
+            facet="Loại",
         ),
     )
     title: Text = Field(
@@ -471,6 +475,7 @@ class Registration(Model):
             aliases=("cap danh gia", "ma cap danh gia", "co quan danh gia", "tap the danh gia"),
             rollover=True,
             ask=7,
+            facet="Cấp đánh giá",
         ),
     )
     registered_on: Day | None = Field(None, **label("Ngày đăng ký", column=Column(100, 12), aliases=("ngay dang ky",)))
@@ -521,7 +526,7 @@ class Registration(Model):
     schedule: Schedule = Field(
         **label("Dự kiến thời gian triển khai thực hiện và thời gian hoàn thành", form={"I": "4", "II": "5"})
     )
-    status: Status = Field(**label("Trạng thái", column=Column(210, 16), aliases=("trang thai", "tinh trang")))
+    status: Status = Field(**label("Trạng thái", column=Column(210, 16), aliases=("trang thai", "tinh trang"), facet="Trạng thái"))
     updates: list[Update] = Field(default_factory=list, **label("Tiến độ thực hiện", "Báo cáo tiến độ, cũ trước mới sau."))
     obstacles: list[Obstacle] = Field(default_factory=list, **label("Vướng mắc"))
     review_plan: Text | None = Field(
@@ -532,7 +537,7 @@ class Registration(Model):
     )
     result: Result | None = Field(None, **label("Kết quả đánh giá cuối năm"))
     links: list[Link] = Field(default_factory=list, **label("Văn bản liên quan", public_hidden=True, rollover=True))
-    tags: list[Slug] = Field(default_factory=list, **label("Từ khóa", rollover=True))
+    tags: list[Slug] = Field(default_factory=list, **label("Từ khóa", rollover=True, facet="Từ khóa"))
     visibility: Visibility = Field(Visibility.public, **label("Phạm vi công khai", "internal: không đưa lên bản công khai."))
 
     @property

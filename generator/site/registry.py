@@ -11,6 +11,7 @@ Order and bytes depend only on the content and the as-of date.
                 "unit": [["id", "name", group index], ...], "kind": [["id", "name", "I"], ...],
                 "status": ...,
                 "flag": ..., "evaluator": ..., "tag": [["id", "id"], ...], "deadline": [["extended", ...]]},
+     "labels": {"year": "Năm", ...: the heading of each facet},
      "rows": [[id, year i, kind i, status i, unit i, evaluator i, [flag i...], [tag i...],
                due ISO, due shown, title, name, person key, days overdue, [deadline i]], ...]}
 The due date is the deadline in force (the last extension's); the text shown names the registered one too.
@@ -22,7 +23,7 @@ import json
 
 from ..domain.content import Entry
 from ..domain.derive import Flag, deadline_text
-from ..domain.schema import Kind, Status
+from ..domain.schema import Kind, Status, registration_fields, spec_of
 from ..domain.text import fold
 from .output import SiteFile
 from .pages.view import SiteView, person_key
@@ -31,6 +32,14 @@ REGISTRY_PATH = "dang-ky/registry.json"
 COLUMNS = ["id", "year", "kind", "status", "unit", "evaluator", "flags", "tags", "due", "due_text", "title", "name", "person", "days_overdue", "deadline"]
 # The facet "Điều chỉnh thời hạn": one value, held by the registrations whose deadline was moved.
 DEADLINE_FACET = [["extended", "Có điều chỉnh thời hạn"]]
+# Each facet's heading: a field's comes from its `facet` in schema.py; the others are computed.
+FACET_FIELDS = {"year": "year", "kind": "kind", "status": "status", "unit": "registrant.unit", "evaluator": "evaluator", "tag": "tags"}
+COMPUTED_FACET_LABELS = {"flag": "Hạn hoàn thành", "deadline": "Điều chỉnh thời hạn", "group": "Nhóm đơn vị"}
+
+
+def facet_labels() -> dict[str, str]:
+    fields = dict(registration_fields())
+    return COMPUTED_FACET_LABELS | {key: spec_of(fields[dotted]).facet or fields[dotted].title for key, dotted in FACET_FIELDS.items()}
 
 
 def registry_files(view: SiteView) -> list[SiteFile]:
@@ -50,6 +59,7 @@ def registry_data(view: SiteView) -> dict:
         "as_of": view.as_of.isoformat(),
         "columns": COLUMNS,
         "facets": facets,
+        "labels": facet_labels(),
         "rows": [_row(view, entry, index) for entry in view.entries],
     }
 

@@ -9,6 +9,7 @@ from generator.site.files import site_files
 from generator.site.pages import PageRenderer
 from generator.site.pages.listings import all_pages
 from generator.site.pages.view import SiteView
+from generator.domain.schema import Registration, spec_of
 from generator.site.registry import COLUMNS, REGISTRY_PATH, registry_data, registry_json
 
 AS_OF = dt.date(2024, 12, 31)
@@ -42,6 +43,13 @@ def test_the_file_is_a_site_file_next_to_the_registry_page(content):
     body = PageRenderer(view.content).render(all_pages(view)[0])
     assert 'data-registry="registry.json"' in body  # relative to dang-ky/
     assert 'class="dp-registry-static"' in body and "2024-hubs-01" in body  # the plain table stays
+
+
+def test_every_facet_has_its_heading_from_the_schema(content):
+    data = registry_data(make_view(content))
+    assert set(data["labels"]) == set(data["facets"])  # registry.js takes each filter's heading from here
+    assert (data["labels"]["unit"], data["labels"]["year"], data["labels"]["flag"]) == ("Đơn vị", "Năm", "Hạn hoàn thành")
+    assert data["labels"]["tag"] == spec_of(Registration.model_fields["tags"]).facet
 
 
 def test_rows_hold_indices_into_the_facets(content):

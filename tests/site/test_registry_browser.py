@@ -106,6 +106,8 @@ def test_registry_replaces_the_plain_tables(watched: Watched, server: Server, re
     assert summary(page) == f"{len(registry['rows'])} / {len(registry['rows'])} đăng ký."
     assert shown_ids(page) == [row[0] for row in registry["rows"]]
     assert watched.console_errors() == [] and watched.foreign_requests(server.host) == []
+    headings = ["year", "kind", "status", "flag", "deadline", "group", "unit", "evaluator", "tag"]
+    assert page.locator(".dp-facet > summary").all_inner_texts() == [registry["labels"][key] for key in headings]
 
 
 def test_choosing_facets_filters_and_updates_counts(watched: Watched, server: Server, registry: dict):

@@ -26,16 +26,17 @@
   var TEXT_PARAM = "tim"; // "tìm": the text box's words in the address
   // Columns of a row in registry.json (see generator/registry.py).
   var C = { id: 0, year: 1, kind: 2, status: 3, unit: 4, evaluator: 5, flags: 6, tags: 7, due: 8, dueText: 9, title: 10, name: 11, person: 12, late: 13, deadline: 14 };
+  // The filters, in this order; their headings are registry.json's "labels" (from generator/domain/schema.py).
   var FACETS = [
-    { key: "year", label: "Năm", open: true },
-    { key: "kind", label: "Loại", open: true },
-    { key: "status", label: "Trạng thái", open: true },
-    { key: "flag", label: "Hạn hoàn thành", open: true },
-    { key: "deadline", label: "Điều chỉnh thời hạn", open: false },
-    { key: "group", label: "Nhóm đơn vị", open: false },
-    { key: "unit", label: "Đơn vị", open: false },
-    { key: "evaluator", label: "Cấp đánh giá", open: false },
-    { key: "tag", label: "Từ khóa", open: false }
+    { key: "year", open: true },
+    { key: "kind", open: true },
+    { key: "status", open: true },
+    { key: "flag", open: true },
+    { key: "deadline", open: false },
+    { key: "group", open: false },
+    { key: "unit", open: false },
+    { key: "evaluator", open: false },
+    { key: "tag", open: false }
   ];
   var SORTS = [
     { key: "id", label: "Mã" },
@@ -72,6 +73,7 @@
     var unitGroup = facets.unit.map(function (unit) { return unit[2]; });
     this.rows = rows;
     this.facets = facets;
+    this.labels = json.labels; // each facet's heading
     this.size = rows.length;
     // For each facet, a function giving a row's value indices (one or several).
     this.values = {
@@ -305,9 +307,10 @@
     var self = this;
     var details = el("details", { class: "dp-facet" });
     details.open = facet.open || this.state.chosen[facet.key].length > 0;
-    details.appendChild(el("summary", {}, facet.label));
+    var heading = this.data.labels[facet.key];
+    details.appendChild(el("summary", {}, heading));
     var fieldset = el("fieldset", {});
-    fieldset.appendChild(el("legend", { class: "dp-sr" }, facet.label));
+    fieldset.appendChild(el("legend", { class: "dp-sr" }, heading));
     this.boxes[facet.key] = [];
     this.countNodes[facet.key] = [];
     this.data.facets[facet.key].forEach(function (value, at) {

@@ -323,6 +323,8 @@ class DotphaPlugin(BasePlugin[DotphaConfig]):
                 self.session.search = self.indexer.index
             self.indexer = None
         self.rebuild.finish()
+        if self.renderer.view.history.unreadable:
+            _log.warning(f"dotpha: không đọc được lịch sử git, trang không có lịch sử thay đổi: {self.renderer.view.history.unreadable}")
         if self.partial_rebuild:
             view = self.renderer.view
             self.rebuild.write_later(lambda: offered_files(view))

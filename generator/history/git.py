@@ -23,6 +23,10 @@ class GitError(DotphaError):
     """A git question that has no answer (no repository, no such revision...)."""
 
 
+class NotARepository(GitError):
+    """The folder is not inside a git work tree (or is no folder at all)."""
+
+
 def _clean_environment() -> dict[str, str]:
     """The environment without GIT_DIR and friends: inside a git hook they point at
     the repository that runs the hook, not at the one we ask about."""
@@ -57,14 +61,14 @@ class Repository:
 
     @classmethod
     def of(cls, folder: Path) -> "Repository":
-        """The repository holding `folder`; GitError when there is none."""
+        """The repository holding `folder`; NotARepository when there is none, GitError when git is missing."""
         folder = Path(folder).resolve()
         if not folder.is_dir():
-            raise GitError(f"không có thư mục {folder}")
+            raise NotARepository(f"không có thư mục {folder}")
         out = run_git(folder, "rev-parse", "--show-toplevel", "--show-prefix", check=False)
         lines = out.decode("utf-8", "replace").splitlines()
         if len(lines) < 1 or not lines[0]:
-            raise GitError(f"thư mục {folder} không nằm trong một kho git")
+            raise NotARepository(f"thư mục {folder} không nằm trong một kho git")
         prefix = lines[1].rstrip("/") if len(lines) > 1 else ""
         return cls(Path(lines[0]), prefix)
 

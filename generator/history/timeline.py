@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from .changes import Change, Version, compare, describe, version_of
-from .git import NULL_SHA, GitError, Repository
+from .git import NULL_SHA, GitError, NotARepository, Repository
 
 REGISTRATIONS = "registrations"
 _LOG_FORMAT = "%H%x00%cI%x00%an%x00%s"  # NUL cannot occur in a commit message
@@ -70,6 +70,7 @@ class History:
     withheld: bool = False  # a public site shows no history (see profile.PublicContent)
     shallow: bool = False
     by_id: dict[str, RegistrationHistory] = field(default_factory=dict)
+    unreadable: str = ""  # why git could not be read in a repository (or git is missing): the build says so
 
     def of(self, reg_id: str) -> RegistrationHistory:
         return self.by_id.get(reg_id) or RegistrationHistory()
@@ -94,15 +95,22 @@ def load_history(content_dir: Path, as_of: dt.date | None = None, kept: KeptHist
     With `kept`, the history it holds is given again for the same commit, folder and date."""
     try:
         repo = Repository.of(content_dir)
+    except NotARepository:  # outside git there is no history to tell
+        return History()
+    except GitError as error:  # git itself is missing: the build says the site has no history, and why
+        return History(unreadable=str(error))
+    try:
         shallow = repo.shallow_commits()
         head = repo.git("rev-parse", "--verify", "--quiet", "HEAD", check=False).strip()
+        if not head:  # a repository without a commit yet
+            return History(available=True)
         key = (repo, head, frozenset(shallow), as_of)
         if kept is not None and kept.key == key:
             return kept.history
         log = repo.git("log", "--no-merges", "--no-renames", "--raw", "-z", "--no-abbrev", "--reverse",
                        f"--format={_LOG_FORMAT}", "--", repo.content_path(REGISTRATIONS))  # fmt: skip
-    except GitError:
-        return History()
+    except GitError as error:  # a repository without a commit yet, a broken one: the site has no history, and says why
+        return History(unreadable=str(error))
     commits = [c for c in _parse_log(log, repo.prefix) if as_of is None or c[0].day <= as_of]
     blobs = repo.read_blobs([blob for _, touched in commits for _, old, new in touched for blob in (old, new)])
     history = History(available=True, shallow=bool(shallow))

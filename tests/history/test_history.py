@@ -114,6 +114,30 @@ def test_outside_git_there_is_no_history(content):
     assert not history.available and history.by_id == {}
 
 
+def test_outside_git_nothing_is_said_but_a_missing_git_is(content, repo, monkeypatch):
+    assert load_history(content.root, dt.date(2024, 12, 31)).unreadable == ""
+    monkeypatch.setattr("generator.history.git.GIT", "/nonexistent/git")
+    history = load_history(content.root, dt.date(2024, 12, 31))
+    assert not history.available and history.unreadable == "không tìm thấy lệnh git"
+
+
+def test_a_repository_without_a_commit_has_an_empty_history_and_no_complaint(content, tmp_path):
+    GitWork(tmp_path)
+    history = load_history(content.root, dt.date(2024, 12, 31))
+    assert history.available and history.by_id == {} and history.unreadable == ""
+
+
+def test_a_build_without_git_says_the_site_has_no_history(repo, site_content, tmp_path, capsys):
+    from generator.cli import main
+
+    config = site_content.root.parent / "site_config.yml"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("generator.history.git.GIT", "/nonexistent/git")
+        code = main(["build", "--config", str(config), "--as-of", "2025-02-01", "--site-dir", str(tmp_path / "site")])
+    assert code == 0
+    assert "không đọc được lịch sử git, trang không có lịch sử thay đổi: không tìm thấy lệnh git" in capsys.readouterr().err
+
+
 def render_registration(content, reg_id: str, as_of=dt.date(2024, 12, 31)) -> str:
     renderer = PageRenderer(content.load(as_of))
     spec = next(p for p in renderer.pages() if p.url == f"dang-ky/{reg_id}/")

@@ -25,12 +25,14 @@ from .imports import (
     _key,
     parse_day,
 )
+from .import_sheet import HEADERS
 from .legacy import LegacyTextError, detect_legacy
 from .packages import check_package
 
-HEADER_FIELDS = {"ho va ten": "registrant.name", "ho ten": "registrant.name", "don vi cong tac": "unit_name",
-                 "don vi": "unit_name", "chuc vu": "registrant.position", "kinh gui": "evaluator"}  # fmt: skip
+# The lines above the numbered items, as the official form words them; any header spelling a spreadsheet
+# import accepts for the same field (schema.py's aliases) is read too.  The form addresses its evaluator: "Kính gửi".
 HEADER_LABELS = {"registrant.name": "Họ và tên", "unit_name": "Đơn vị công tác", "registrant.position": "Chức vụ", "evaluator": "Kính gửi"}
+HEADER_FIELDS = {alias: key for alias, key in HEADERS.items() if key in HEADER_LABELS} | {"kinh gui": "evaluator"}
 _PART = re.compile(r"^\s*(I{1,2})\s*[.:)/-]\s*(.*)$")
 _ITEM = re.compile(r"^\s*([1-5])\s*[.)/]\s*(.*)$")
 _DATE_LINE = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")

@@ -63,6 +63,51 @@ def deadline_text(schedule: Schedule) -> str:
     return f"{vn_date(last.due)} (điều chỉnh từ {vn_date(schedule.due)}{decision})"
 
 
+class Tally(str, Enum):
+    """The rows of the official reports' tally: where one registration stands as of a date."""
+
+    on_time = "on_time"
+    late = "late"
+    within = "within"
+    overdue = "overdue"
+    not_completed = "not_completed"
+    paused = "paused"
+    withdrawn = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return TALLY_LABELS[self]
+
+
+TALLY_LABELS = {
+    Tally.on_time: "hoàn thành đúng hạn",
+    Tally.late: "hoàn thành quá hạn",
+    Tally.within: "đang thực hiện trong hạn",
+    Tally.overdue: "quá hạn chưa hoàn thành",
+    Tally.not_completed: "không hoàn thành",
+    Tally.paused: "tạm dừng",
+    Tally.withdrawn: "rút đăng ký",
+}
+_TALLY_OF_STATUS = {Status.not_completed: Tally.not_completed, Status.paused: Tally.paused, Status.withdrawn: Tally.withdrawn}
+
+
+def tally_of(registration: Registration, as_of: dt.date) -> Tally:
+    """On time or late once completed (against the deadline in force), overdue or within it while open."""
+    if registration.status in _TALLY_OF_STATUS:
+        return _TALLY_OF_STATUS[registration.status]
+    flags = flags_of(registration, as_of)
+    if registration.status is Status.completed:
+        return Tally.late if Flag.late in flags else Tally.on_time
+    return Tally.overdue if Flag.overdue in flags else Tally.within
+
+
+def tally_sentence(registrations: list[Registration], as_of: dt.date) -> str:
+    """`Đăng ký 3 việc: 1 hoàn thành đúng hạn, 1 hoàn thành quá hạn, 1 đang thực hiện trong hạn.`"""
+    counts = Counter(tally_of(r, as_of) for r in registrations)
+    parts = [f"{counts[row]} {row.label}" for row in Tally if counts[row]]
+    return f"Đăng ký {len(registrations)} việc" + (": " + ", ".join(parts) if parts else "") + "."
+
+
 @dataclass(frozen=True)
 class Figures:
     """Headline counts for a set of registrations."""

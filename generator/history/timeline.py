@@ -70,6 +70,7 @@ class History:
     withheld: bool = False  # a public site shows no history (see profile.PublicContent)
     shallow: bool = False
     by_id: dict[str, RegistrationHistory] = field(default_factory=dict)
+    head: str = ""  # the commit the site is built from (HEAD), when known
     unreadable: str = ""  # why git could not be read in a repository (or git is missing): the build says so
 
     def of(self, reg_id: str) -> RegistrationHistory:
@@ -101,7 +102,7 @@ def load_history(content_dir: Path, as_of: dt.date | None = None, kept: KeptHist
         return History(unreadable=str(error))
     try:
         shallow = repo.shallow_commits()
-        head = repo.git("rev-parse", "--verify", "--quiet", "HEAD", check=False).strip()
+        head = repo.git("rev-parse", "--verify", "--quiet", "HEAD", check=False).decode().strip()
         if not head:  # a repository without a commit yet
             return History(available=True)
         key = (repo, head, frozenset(shallow), as_of)
@@ -113,7 +114,7 @@ def load_history(content_dir: Path, as_of: dt.date | None = None, kept: KeptHist
         return History(unreadable=str(error))
     commits = [c for c in _parse_log(log, repo.prefix) if as_of is None or c[0].day <= as_of]
     blobs = repo.read_blobs([blob for _, touched in commits for _, old, new in touched for blob in (old, new)])
-    history = History(available=True, shallow=bool(shallow))
+    history = History(available=True, shallow=bool(shallow), head=head)
     parsed = _Parsed()
     for commit, touched in commits:
         for change in _changes_of(touched, blobs, parsed):

@@ -209,3 +209,18 @@ def test_registration_page_prints_as_itself_without_the_form_header(site, tmp_pa
     text = "".join(pdf_text(pdf))
     assert "Tiến độ thực hiện" in text and "Trần Thị Bích Ngọc" in text
     assert "ĐƠN ĐĂNG KÝ" not in text and "Người đăng ký" not in text
+
+
+def test_an_officials_year_prints_on_a4_portrait_without_the_site(site, tmp_path):
+    pdf = tmp_path / "nam.pdf"
+    print_pdf(site / "can-bo" / "do-quoc-hung" / "2024" / "index.html", pdf)
+    sizes = pdf_pages(pdf)
+    assert sizes and all(abs(w - 595.0) < 1 and abs(h - 841.9) < 1 for w, h in sizes), sizes
+    pages = [p for p in pdf_text(pdf) if p.strip()]
+    folded = " ".join(" ".join(pages).split())
+    assert "TỈNH ỦY SƠN HÀ" in folded and "ĐẢNG CỘNG SẢN VIỆT NAM" in folded
+    assert "KẾT QUẢ THỰC HIỆN ĐĂNG KÝ GIẢI QUYẾT VIỆC KHÓ" in folded and "NĂM 2024" in folded
+    assert "Đỗ Quốc Hùng" in folded and "Đăng ký " in folded and "Số liệu tính đến ngày 01/11/2025" in folded
+    assert f"Trang 1/{len(sizes)}" in pages[0]
+    assert "Theo cán bộ" not in folded and "Tìm kiếm" not in folded  # no navigation, no search box
+    assert "Mọi đăng ký của" not in folded and "Ctrl+P" not in folded  # screen-only lines are not printed

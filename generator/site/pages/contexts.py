@@ -20,7 +20,7 @@ from typing import Any, Callable, ClassVar
 from markupsafe import Markup
 
 from ...domain.content import Entry
-from ...domain.derive import Figures
+from ...domain.derive import Figures, Tally
 from ...domain.schema import Obstacle, Registrant, Status, Unit
 from ...history.changes import Change
 from ...history.timeline import RegistrationHistory
@@ -122,7 +122,26 @@ class PersonContext(PageContext):
     figures: Figures
     status_chart: Markup
     status_kind: StatusKind
+    year_pages: list[tuple[int, str]]  # (year, url) of each year's page for the self-review (persons.person_year_url)
     pager: Pager | None = None
+
+
+@dataclass(frozen=True)
+class PersonYearContext(PageContext):
+    """One official's registrations of one year, for the self-review (`person-year.html`, printable A4 portrait)."""
+
+    TEMPLATE: ClassVar[str] = "person-year.html"
+    registrant: Registrant  # as registered last that year
+    year: int
+    units: list[Unit]  # every unit the person registered for that year
+    entries: list[Entry]
+    tallies: dict[str, Tally]  # registration id -> its row of the tally
+    sentence: str  # derive.tally_sentence
+    review_plans: list[tuple[Entry, str]]
+    date_line: str
+    province: str
+    version: str  # the short commit the site is built from, "" outside git
+    css: str
 
 
 @dataclass(frozen=True)
@@ -187,6 +206,6 @@ class DownloadsContext(PageContext):
 
 PAGE_CONTEXTS: tuple[type[PageContext], ...] = (
     HomeContext, YearContext, ListContext, IndexContext, ObstaclesContext, UnitsContext, UnitContext,
-    PersonsContext, PersonContext, RegistrationContext, SubmitContext, ReportIndexContext, ReportContext,
+    PersonsContext, PersonContext, PersonYearContext, RegistrationContext, SubmitContext, ReportIndexContext, ReportContext,
     DownloadsContext,
 )

@@ -1,12 +1,20 @@
-"""One page per person: all of their registrations across years."""
+"""One page per person: all of their registrations across years; and one page per
+person and year, what the official writes about that year in the self-review."""
 
 from __future__ import annotations
 
+from ...domain.content import Entry
+from ...domain.derive import tally_of, tally_sentence
 from ...domain.text import fold
-from .contexts import PersonContext, PersonsContext
+from .contexts import PersonContext, PersonsContext, PersonYearContext
 from .dashboard import status_chart_of
 from .paging import Section, paged
+from .reports import REPORT_CSS, administrative_date, file_href
 from .view import PageSpec, SiteView, person_url
+
+
+def person_year_url(key: str, year: int) -> str:
+    return f"{person_url(key)}{year}/"
 
 
 def person_pages(view: SiteView) -> list[PageSpec]:
@@ -27,10 +35,40 @@ def person_pages(view: SiteView) -> list[PageSpec]:
                     figures=view.figures(entries),
                     status_chart=chart,
                     status_kind=counts,
+                    year_pages=[(year, person_year_url(key, year)) for year in sorted({e.registration.year for e in entries})],
                 ),
             )
         )
+        pages += [_person_year_page(view, key, year, of_year) for year, of_year in _by_year(entries)]
     return pages
+
+
+def _by_year(entries: list[Entry]) -> list[tuple[int, list[Entry]]]:
+    years = sorted({e.registration.year for e in entries})
+    return [(year, sorted((e for e in entries if e.registration.year == year), key=lambda e: e.id)) for year in years]
+
+
+def _person_year_page(view: SiteView, key: str, year: int, entries: list[Entry]) -> PageSpec:
+    registrations = [e.registration for e in entries]
+    url = person_year_url(key, year)
+    unit_ids = list(dict.fromkeys(r.registrant.unit for r in registrations))
+    return PageSpec(
+        url=url,
+        title=f"{registrations[-1].registrant.name}: kết quả năm {year}",
+        context=PersonYearContext(
+            registrant=registrations[-1].registrant,
+            year=year,
+            units=[view.content.units[u] for u in unit_ids],
+            entries=entries,
+            tallies={e.id: tally_of(e.registration, view.as_of) for e in entries},
+            sentence=tally_sentence(registrations, view.as_of),
+            review_plans=[(e, e.registration.review_plan) for e in entries if e.registration.review_plan],
+            date_line=administrative_date(view.province, view.as_of, view.as_of.year),
+            province=view.province,
+            version=view.history.head[:7],
+            css=file_href(REPORT_CSS, url),
+        ),
+    )
 
 
 def _sort_name(name: str) -> tuple[str, str]:

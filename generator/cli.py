@@ -17,6 +17,7 @@ from .tools.codeowners import add_arguments as add_codeowners_arguments
 from .tools.importer import HELP as IMPORT_HELP
 from .tools.importer import add_import_arguments
 from .tools.new import add_new_arguments
+from .tools.summary import add_summary_arguments
 
 HELP = {
     "validate": "Kiểm tra toàn bộ nội dung; in mọi lỗi kèm tệp, dòng, cột và trường.",
@@ -28,6 +29,7 @@ HELP = {
     "diff": "So sánh nội dung giữa hai phiên bản git (BASE và HEAD, mặc định là thư mục làm việc): tóm tắt cho người duyệt.",
     "codeowners": "Viết tệp CODEOWNERS từ danh sách maintainers của các đơn vị trong units.yml.",
     "snapshot": "Lưu trang của một năm thành bản lưu trữ cố định trong archive/NĂM (hoặc --verify: kiểm tra các bản lưu trữ).",
+    "summary": "Ghi kết quả thực hiện đăng ký của một cán bộ trong một năm ra tệp Word (.docx), để đưa vào bản kiểm điểm cá nhân.",
     "rollover": "Đề xuất tệp đăng ký năm sau cho các đăng ký còn dở dang cuối năm (để Ban Tổ chức xem xét).",
 }
 
@@ -92,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     rollover.add_argument("source_year", type=year_argument, metavar="TỪ_NĂM", help="năm có đăng ký còn dở dang")
     rollover.add_argument("target_year", type=year_argument, metavar="SANG_NĂM", help="năm của các tệp đề xuất")
     rollover.add_argument("--dry-run", action="store_true", help="chỉ in đề xuất, không ghi tệp")
+
+    summary = sub.add_parser("summary", help=HELP["summary"], description=HELP["summary"])
+    _site_options(summary, site_dir=False)
+    add_summary_arguments(summary)
 
     importer = sub.add_parser("import", help=IMPORT_HELP, description=IMPORT_HELP)
     _site_options(importer, site_dir=False)

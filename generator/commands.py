@@ -128,6 +128,20 @@ def run_rollover(args: Namespace) -> int:
     return rollover_command(args, content_dir, as_of)
 
 
+def run_summary(args: Namespace) -> int:
+    from .tools.summary import write_summary
+
+    settings = _settings(args)
+    try:  # the content must be valid; its warnings are for validate and build, not for one official's page
+        content = load_content(settings.content_dir, settings.as_of)
+    except ContentError as error:
+        _print_problems(error, args.lang, "text")
+        return ExitCode.PROBLEMS
+    written = write_summary(args, content, _plugin_setting(settings.config_file, "province", ""))
+    print(f"Đã ghi {written}.")
+    return ExitCode.OK
+
+
 # ---------------------------------------------------------------- helpers
 
 

@@ -39,11 +39,17 @@ def person_pages(view: SiteView) -> list[PageSpec]:
                 ),
             )
         )
-        pages += [_person_year_page(view, key, year, of_year) for year, of_year in _by_year(entries)]
+        pages += [_person_year_page(view, key, year, of_year) for year, of_year in by_year(entries)]
     return pages
 
 
-def _by_year(entries: list[Entry]) -> list[tuple[int, list[Entry]]]:
+def person_year(view: SiteView, key: str, year: int) -> PersonYearContext | None:
+    """What `can-bo/<key>/<year>/` shows (also written as a Word document by `dotpha summary`)."""
+    of_year = dict(by_year(view.by_person.get(key, []))).get(year)
+    return _person_year_page(view, key, year, of_year).context if of_year else None
+
+
+def by_year(entries: list[Entry]) -> list[tuple[int, list[Entry]]]:
     years = sorted({e.registration.year for e in entries})
     return [(year, sorted((e for e in entries if e.registration.year == year), key=lambda e: e.id)) for year in years]
 

@@ -15,7 +15,8 @@ from test_browser import CHROMIUM, CHROMIUM_ARGS, serve
 from conftest import shared_chromium
 from conftest import search_pages
 
-from generator.site.pages.reports import administrative_date, file_href, report_sections
+from generator.site.pages.documents import administrative_date, file_href
+from generator.site.pages.reports import report_sections
 from generator.site.pages.view import SiteView
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -224,3 +225,18 @@ def test_an_officials_year_prints_on_a4_portrait_without_the_site(site, tmp_path
     assert f"Trang 1/{len(sizes)}" in pages[0]
     assert "Theo cán bộ" not in folded and "Tìm kiếm" not in folded  # no navigation, no search box
     assert "Mọi đăng ký của" not in folded and "Ctrl+P" not in folded  # screen-only lines are not printed
+
+
+def test_an_evaluators_packet_prints_one_official_per_sheet(site, tmp_path):
+    pdf = tmp_path / "danh-gia.pdf"
+    page_file = site / "danh-gia" / "btv-tinh-uy" / "2024" / "index.html"
+    print_pdf(page_file, pdf)
+    sizes = pdf_pages(pdf)
+    assert sizes and all(abs(w - 595.0) < 1 and abs(h - 841.9) < 1 for w, h in sizes), sizes
+    officials = re.findall(r'<section class="dp-official" id="[^"]+">\n<h2>([^<]+)</h2>', page_file.read_text(encoding="utf-8"))
+    assert len(officials) >= 5
+    pages = [p for p in pdf_text(pdf) if p.strip()]
+    assert "KẾT QUẢ THỰC HIỆN ĐĂNG KÝ" in pages[0] and "Tổng cộng" in "".join(pages[: len(pages) - len(officials)])
+    starts = [p.strip().splitlines()[0].strip() for p in pages]
+    assert [start for start in starts if start in officials] == officials  # each official begins a sheet, in the page's order
+    assert all(f"Trang {n}/{len(sizes)}" in text for n, text in enumerate(pages, start=1))

@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from ...domain.content import Entry
 from ...domain.derive import Figures, Tally
-from ...domain.schema import Obstacle, Registrant, Status, Unit
+from ...domain.schema import Evaluator, Obstacle, Registrant, Status, Unit
 from ...history.changes import Change
 from ...history.timeline import RegistrationHistory
 from .dashboard import Dashboard
@@ -145,6 +145,25 @@ class PersonYearContext(PageContext):
 
 
 @dataclass(frozen=True)
+class EvaluatorYearContext(PageContext):
+    """The officials one body rates in a year, by unit (`evaluator-year.html`, printed as the meeting's packet)."""
+
+    TEMPLATE: ClassVar[str] = "evaluator-year.html"
+    evaluator: Evaluator
+    year: int
+    units: list[Any]  # evaluators.UnitOfficials
+    headers: list[str]  # the tally's columns
+    totals: list[int]  # per column, every official together
+    registrations: int
+    assessed: int
+    year_over: bool  # as of a day after 31/12 of the year: what is not assessed is late
+    unassessed: list[Entry]  # when the year is over, the registrations with no assessment
+    date_line: str
+    province: str
+    css: str
+
+
+@dataclass(frozen=True)
 class RegistrationContext(PageContext):
     """One registration in the official form's order, with its history (`registration.html`)."""
 
@@ -179,6 +198,7 @@ class ReportIndexContext(PageContext):
 
     TEMPLATE: ClassVar[str] = "report-index.html"
     years: list[tuple[int, str, int]]
+    evaluator_years: list[tuple[str, int, str, int]]  # (evaluator's name, year, url, registrations); none in a public build
 
 
 @dataclass(frozen=True)
@@ -206,6 +226,6 @@ class DownloadsContext(PageContext):
 
 PAGE_CONTEXTS: tuple[type[PageContext], ...] = (
     HomeContext, YearContext, ListContext, IndexContext, ObstaclesContext, UnitsContext, UnitContext,
-    PersonsContext, PersonContext, PersonYearContext, RegistrationContext, SubmitContext, ReportIndexContext, ReportContext,
+    PersonsContext, PersonContext, PersonYearContext, EvaluatorYearContext, RegistrationContext, SubmitContext, ReportIndexContext, ReportContext,
     DownloadsContext,
 )

@@ -9,7 +9,7 @@ from ...domain.text import fold
 from .contexts import PersonContext, PersonsContext, PersonYearContext
 from .dashboard import status_chart_of
 from .paging import Section, paged
-from .reports import REPORT_CSS, administrative_date, file_href
+from .documents import REPORT_CSS, administrative_date, file_href
 from .view import PageSpec, SiteView, person_url
 
 
@@ -18,7 +18,7 @@ def person_year_url(key: str, year: int) -> str:
 
 
 def person_pages(view: SiteView) -> list[PageSpec]:
-    people = sorted(view.by_person.items(), key=lambda item: _sort_name(item[1][0].registration.registrant.name))
+    people = sorted(view.by_person.items(), key=lambda item: sort_name(item[1][0].registration.registrant.name))
     index = PageSpec(url="can-bo/", title="Theo cán bộ", context=PersonsContext(), in_nav=True)
     pages = paged(index, people, lambda part: {"people": part})
     for key, entries in people:
@@ -77,7 +77,7 @@ def _person_year_page(view: SiteView, key: str, year: int, entries: list[Entry])
     )
 
 
-def _sort_name(name: str) -> tuple[str, str]:
+def sort_name(name: str) -> tuple[str, str]:
     """Vietnamese lists sort by given name (the last word), then the full name."""
     folded = fold(name)
     return (folded.rsplit(" ", 1)[-1], folded)

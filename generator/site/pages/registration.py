@@ -9,7 +9,7 @@ from ...domain.schema import Kind, Registration, form_fields, is_free_text, lack
 from ...history.timeline import describe_for
 from ..output import SiteFile
 from .contexts import RegistrationContext
-from .reports import administrative_date
+from .documents import administrative_date
 from .view import PageSpec, SiteView, registration_url
 
 # The headings of Part I and II of the official form.

@@ -10,36 +10,21 @@ registration page itself seen through `#don` (pages/registration.py).
 
 from __future__ import annotations
 
-import datetime as dt
-import posixpath
 from dataclasses import dataclass, field
 
 from ...domain.content import Entry
 from ..exports import FORMATS, download_name
 from .contexts import DownloadsContext, ReportContext, ReportIndexContext
+from .documents import REPORT_CSS, administrative_date, file_href
+from .evaluators import evaluator_pages, evaluator_url, evaluator_years
 from .view import PageSpec, SiteView
-
-REPORT_CSS = "assets/print-report.css"
-ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV")
 
 
 def report_url(year: int) -> str:
     return f"danh-muc/{year}/"
 
 
-def file_href(target: str, current: str) -> str:
-    """A link from the page at `current` to a file (not a page: no trailing slash)."""
-    return posixpath.relpath(target, current.rstrip("/") or ".")
-
-
-def administrative_date(place: str, day: dt.date | None, year: int) -> str:
-    """`Sơn Hà, ngày 05 tháng 02 năm 2025`: a zero before days under 10 and months 1 and 2
-    (the rule for dates of administrative documents); dots when the day is unknown."""
-    place = place or "......"
-    if day is None:
-        return f"{place}, ngày ... tháng ... năm {year}"
-    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
-    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV")
 
 
 # ---------------------------------------------------------------- the danh mục
@@ -98,7 +83,10 @@ def report_pages(view: SiteView) -> list[PageSpec]:
     index = PageSpec(
         url="danh-muc/",
         title="Danh mục đăng ký (bản in)",
-        context=ReportIndexContext(years=[(y, report_url(y), len(view.by_year[y])) for y in years]),
+        context=ReportIndexContext(
+            years=[(y, report_url(y), len(view.by_year[y])) for y in years],
+            evaluator_years=[(ev.name, year, evaluator_url(ev.id, year), len(rated)) for ev, year, rated in evaluator_years(view)],
+        ),
         in_nav=True,
     )
     return [index, *(_year_report(view, year) for year in years)]
@@ -145,4 +133,4 @@ def downloads_page(view: SiteView) -> PageSpec:
 
 def board_pages(view: SiteView) -> list[PageSpec]:
     """Every page of this module, in a stable order."""
-    return [*report_pages(view), downloads_page(view)]
+    return [*report_pages(view), *evaluator_pages(view), downloads_page(view)]

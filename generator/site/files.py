@@ -13,6 +13,7 @@ from .feeds import feed_files
 from .output import SiteFile
 from .pages.registration import form_redirect_files
 from .pages.submit import used_ids_files
+from .pages.tally import tally_files
 from .pages.view import SiteView
 from .registry import registry_files
 
@@ -32,4 +33,4 @@ def offered_files(view: SiteView) -> list[SiteFile]:
     """The files offered to people and feed readers, read by no page: the downloads
     (most of the cost of these files) and the feeds.  `dotpha serve` writes them
     after the page reloads (rebuild.py)."""
-    return [file for family in (download_files, feed_files) for file in family(view)]
+    return [file for family in (download_files, tally_files, feed_files) for file in family(view)]

@@ -13,7 +13,7 @@ Order and bytes depend only on the content and the as-of date.
                 "flag": ..., "evaluator": ..., "tag": [["id", "id"], ...], "deadline": [["extended", ...]]},
      "labels": {"year": "Năm", ...: the heading of each facet},
      "rows": [[id, year i, kind i, status i, unit i, evaluator i, [flag i...], [tag i...],
-               due ISO, due shown, title, name, person key, days overdue, [deadline i]], ...]}
+               due ISO, due shown, title, name, person key, days overdue, [deadline i], tally i], ...]}
 The due date is the deadline in force (the last extension's); the text shown names the registered one too.
 """
 
@@ -22,19 +22,19 @@ from __future__ import annotations
 import json
 
 from ..domain.content import Entry
-from ..domain.derive import Flag, deadline_text
+from ..domain.derive import Flag, Tally, deadline_text, tally_of
 from ..domain.schema import Kind, Status, registration_fields, spec_of
 from ..domain.text import fold
 from .output import SiteFile
 from .pages.view import SiteView, person_key
 
 REGISTRY_PATH = "dang-ky/registry.json"
-COLUMNS = ["id", "year", "kind", "status", "unit", "evaluator", "flags", "tags", "due", "due_text", "title", "name", "person", "days_overdue", "deadline"]
+COLUMNS = ["id", "year", "kind", "status", "unit", "evaluator", "flags", "tags", "due", "due_text", "title", "name", "person", "days_overdue", "deadline", "tally"]
 # The facet "Điều chỉnh thời hạn": one value, held by the registrations whose deadline was moved.
 DEADLINE_FACET = [["extended", "Có điều chỉnh thời hạn"]]
 # Each facet's heading: a field's comes from its `facet` in schema.py; the others are computed.
 FACET_FIELDS = {"year": "year", "kind": "kind", "status": "status", "unit": "registrant.unit", "evaluator": "evaluator", "tag": "tags"}
-COMPUTED_FACET_LABELS = {"flag": "Hạn hoàn thành", "deadline": "Điều chỉnh thời hạn", "group": "Nhóm đơn vị"}
+COMPUTED_FACET_LABELS = {"flag": "Hạn hoàn thành", "deadline": "Điều chỉnh thời hạn", "group": "Nhóm đơn vị", "tally": "Tình hình thực hiện"}
 
 
 def facet_labels() -> dict[str, str]:
@@ -83,6 +83,7 @@ def _facets(view: SiteView) -> dict[str, list[list]]:
         "evaluator": [[e.id, e.name] for e in view.content.evaluators.values() if e.id in used_evaluators],
         "tag": [[t, t] for t in tags],
         "deadline": DEADLINE_FACET,
+        "tally": [[t.value, t.label[0].upper() + t.label[1:]] for t in Tally],
     }
 
 
@@ -104,4 +105,5 @@ def _row(view: SiteView, entry: Entry, index: dict[str, dict]) -> list:
         person_key(r.registrant),
         view.days_overdue(entry) if Flag.overdue in view.flags(entry) else 0,
         [0] if r.schedule.extensions else [],
+        index["tally"][tally_of(r, view.as_of).value],
     ]

@@ -11,6 +11,7 @@ of registry.js.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,6 +61,7 @@ def expected(registry: dict, **chosen: list[str]) -> list[str]:
             "kind": {facets["kind"][values["kind"]][0]},
             "unit": {facets["unit"][values["unit"]][0]},
             "flag": {facets["flag"][i][0] for i in values["flags"]},
+            "tally": {facets["tally"][values["tally"]][0]},
         }
         if all(have[key] & set(wanted) for key, wanted in chosen.items()):
             ids.append(values["id"])
@@ -106,7 +108,7 @@ def test_registry_replaces_the_plain_tables(watched: Watched, server: Server, re
     assert summary(page) == f"{len(registry['rows'])} / {len(registry['rows'])} đăng ký."
     assert shown_ids(page) == [row[0] for row in registry["rows"]]
     assert watched.console_errors() == [] and watched.foreign_requests(server.host) == []
-    headings = ["year", "kind", "status", "flag", "deadline", "group", "unit", "evaluator", "tag"]
+    headings = ["year", "kind", "status", "flag", "tally", "deadline", "group", "unit", "evaluator", "tag"]
     assert page.locator(".dp-facet > summary").all_inner_texts() == [registry["labels"][key] for key in headings]
 
 
@@ -345,3 +347,15 @@ def test_registry_text_box_finds_nfd_text_and_names(watched: Watched, vietnamese
     page.locator(".dp-reg-text").fill("DUNG")
     assert shown_ids(page) == ["2024-stc-01"]
     assert query_of(page) == {"tim": ["DUNG"]}
+
+
+def test_a_count_of_the_tally_opens_the_registry_on_its_rows(watched: Watched, server: Server, registry: dict, demo_site: Path):
+    html = (demo_site / "danh-muc" / "2025" / "index.html").read_text(encoding="utf-8")
+    query = re.search(r'<a href="\.\./\.\./dang-ky/\?(year=2025&amp;tally=within)">(\d+)</a>', html)
+    assert query, "the danh mục links the tally's counts"
+    page = watched.page
+    open_registry(page, server, "?" + query.group(1).replace("&amp;", "&"))
+    want = expected(registry, year=["2025"], tally=["within"])
+    assert len(want) == int(query.group(2)) > 0
+    assert sorted(shown_ids(page)) == sorted(want) and summary(page).startswith(f"{len(want)} / ")
+    assert watched.console_errors() == [] and watched.foreign_requests(server.host) == []

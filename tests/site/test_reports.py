@@ -186,9 +186,12 @@ def test_danh_muc_prints_on_a4_landscape_with_repeated_headers_and_page_numbers(
     pages = [p for p in pdf_text(pdf) if p.strip()]
     assert "TỈNH ỦY SƠN HÀ" in pages[0] and "ĐẢNG CỘNG SẢN VIỆT NAM" in pages[0] and "DANH MỤC" in pages[0]
     assert "Số liệu tính đến ngày" not in pages[0].split("DANH MỤC")[0]  # the site's banner is not printed
+    tally_from = next(n for n, text in enumerate(pages) if "Tổng hợp kết quả thực hiện năm 2025" in text)
+    assert tally_from >= 1 and "Tổng cộng" in "".join(pages[tally_from:])  # the tally begins a sheet after the list
     for number, text in enumerate(pages, start=1):
         assert f"Trang {number}/{len(sizes)}" in text
-        assert "STT" in text and "Tên công việc đăng ký" in text  # the table header on every sheet
+        if number <= tally_from:
+            assert "STT" in text and "Tên công việc đăng ký" in text  # the table header on every sheet of the list
     assert "Huỳnh Thị" in pages[0]
 
 
@@ -240,3 +243,64 @@ def test_an_evaluators_packet_prints_one_official_per_sheet(site, tmp_path):
     starts = [p.strip().splitlines()[0].strip() for p in pages]
     assert [start for start in starts if start in officials] == officials  # each official begins a sheet, in the page's order
     assert all(f"Trang {n}/{len(sizes)}" in text for n, text in enumerate(pages, start=1))
+
+
+# ---------------------------------------------------------------- the official tally
+
+
+def registry_matches(registry: dict, query: str) -> int:
+    """How many rows registry.js shows for a query: within a facet any chosen value, across facets all."""
+    import urllib.parse
+
+    facets, columns = registry["facets"], registry["columns"]
+    at = {name: columns.index(name) for name in columns}
+    unit_group = [unit[2] for unit in facets["unit"]]
+    values = {
+        "year": lambda row: [row[at["year"]]], "unit": lambda row: [row[at["unit"]]], "evaluator": lambda row: [row[at["evaluator"]]],
+        "group": lambda row: [unit_group[row[at["unit"]]]], "tally": lambda row: [row[at["tally"]]], "deadline": lambda row: row[at["deadline"]],
+    }  # fmt: skip
+    chosen: dict[str, set[int]] = {}
+    for key, value in urllib.parse.parse_qsl(query):
+        ids = [str(v[0]) for v in facets[key]]
+        assert value in ids, (key, value)  # every link names a value registry.json knows
+        chosen.setdefault(key, set()).add(ids.index(value))
+    return sum(1 for row in registry["rows"] if all(set(values[key](row)) & wanted for key, wanted in chosen.items()))
+
+
+def tally_links(page: Path) -> list[tuple[str, int]]:
+    html = page.read_text(encoding="utf-8")
+    tables = re.findall(r'<table class="dp-doc-table dp-tally-table">.*?</table>', html, re.DOTALL)
+    assert tables, page
+    return [(query.replace("&amp;", "&"), int(count)) for table in tables for query, count in re.findall(r'<a href="[^"?]*\?([^"]+)">(\d+)</a>', table)]
+
+
+def test_every_count_of_the_tally_opens_exactly_its_registrations(site):
+    import json
+
+    registry = json.loads((site / "dang-ky" / "registry.json").read_text(encoding="utf-8"))
+    for page in (site / "danh-muc" / "2025" / "index.html", site / "danh-muc" / "2024" / "index.html", site / "index.html"):
+        links = tally_links(page)
+        assert len(links) > 40, page
+        assert [(q, c) for q, c in links if registry_matches(registry, q) != c] == []
+    totals = [c for q, c in tally_links(site / "danh-muc" / "2025" / "index.html") if q == "year=2025"]
+    assert totals and set(totals) == {sum(1 for row in registry["rows"] if row[1] == registry["facets"]["year"].index([2025, "2025"]))}
+
+
+def test_the_tally_downloads_hold_the_same_counts(site):
+    import csv as csv_module
+    import io
+
+    text = (site / "tai-ve" / "tong-hop-2025.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv_module.reader(io.StringIO(text)))
+    assert rows[0][:3] == ["Theo", "Tên", "Hoàn thành đúng hạn"] and rows[0][-2:] == ["Tổng số", "Trong đó có điều chỉnh thời hạn"]
+    totals = [row for row in rows if row[0] == "Tổng cộng"]
+    assert len(totals) == 2 and totals[0] == totals[1]  # by unit and by evaluator: the same registrations
+    assert int(totals[0][-2]) == sum(int(n) for n in totals[0][2:9])  # every registration in exactly one row
+    units = [row for row in rows if row[0] == "Đơn vị"]
+    assert sum(int(row[-2]) for row in units) == int(totals[0][-2])
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(site / "tai-ve" / "tong-hop-2025.xlsx").active
+    cells = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert cells[0] == rows[0] and cells[1][:2] == rows[1][:2] and cells[1][2:] == [int(n) for n in rows[1][2:]]
+    assert 'href="tong-hop-2025.xlsx"' in (site / "tai-ve" / "index.html").read_text(encoding="utf-8")

@@ -25,13 +25,14 @@
   var PAGE_SIZE = 50;
   var TEXT_PARAM = "tim"; // "tìm": the text box's words in the address
   // Columns of a row in registry.json (see generator/registry.py).
-  var C = { id: 0, year: 1, kind: 2, status: 3, unit: 4, evaluator: 5, flags: 6, tags: 7, due: 8, dueText: 9, title: 10, name: 11, person: 12, late: 13, deadline: 14 };
+  var C = { id: 0, year: 1, kind: 2, status: 3, unit: 4, evaluator: 5, flags: 6, tags: 7, due: 8, dueText: 9, title: 10, name: 11, person: 12, late: 13, deadline: 14, tally: 15 };
   // The filters, in this order; their headings are registry.json's "labels" (from generator/domain/schema.py).
   var FACETS = [
     { key: "year", open: true },
     { key: "kind", open: true },
     { key: "status", open: true },
     { key: "flag", open: true },
+    { key: "tally", open: false },
     { key: "deadline", open: false },
     { key: "group", open: false },
     { key: "unit", open: false },
@@ -82,7 +83,8 @@
       group: Int32Array.from(rows, function (row) { return unitGroup[row[C.unit]]; }),
       flag: rows.map(function (row) { return row[C.flags]; }),
       tag: rows.map(function (row) { return row[C.tags]; }),
-      deadline: rows.map(function (row) { return row[C.deadline]; })
+      deadline: rows.map(function (row) { return row[C.deadline]; }),
+      tally: column(rows, C.tally)
     };
     var unitName = facets.unit.map(function (unit) { return unit[1]; });
     var tagName = facets.tag.map(function (tag) { return tag[1]; });

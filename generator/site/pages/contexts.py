@@ -213,6 +213,8 @@ class ReportContext(PageContext):
     province: str
     css: str
     downloads: list[tuple[str, str]]
+    tally: Any  # tally.YearTally: the official tally of the year
+    tally_headers: list[str]
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,7 @@ class DownloadsContext(PageContext):
     TEMPLATE: ClassVar[str] = "downloads.html"
     rows: list[tuple[str, list[tuple[str, str]], int, int | None]]
     report_url: Callable[[int], str]
+    tally_links: list[tuple[int, list[tuple[str, str]]]]  # (year, [(label, href)]) of each year's tally (tong-hop-<year>.*)
 
 
 PAGE_CONTEXTS: tuple[type[PageContext], ...] = (

@@ -25,6 +25,8 @@ from ...domain.derive import (
 from ...domain.schema import Kind, Obstacle, Status
 from ...domain.text import vn_percent
 from .. import charts
+from .tally import HEADERS as TALLY_HEADERS
+from .tally import YearTally, year_tally
 from .view import SiteView
 
 LIST_LIMIT = 10
@@ -64,6 +66,8 @@ class Dashboard:
     status_chart: Markup
     group_chart: Markup
     trend_chart: Markup
+    tally: YearTally  # the official tally of the year
+    tally_headers: list[str]
 
 
 def dashboard_of(view: SiteView, entries: list[Entry], year: int) -> Dashboard:
@@ -85,6 +89,8 @@ def dashboard_of(view: SiteView, entries: list[Entry], year: int) -> Dashboard:
         status_chart=_status_chart(f"Số đăng ký theo trạng thái và loại, năm {year}", status_kind),
         group_chart=_rate_chart(f"Tỷ lệ hoàn thành và hoàn thành đúng hạn theo nhóm đơn vị, năm {year}", groups),
         trend_chart=_trend_chart(year, months),
+        tally=year_tally(view, year),
+        tally_headers=TALLY_HEADERS,
     )
 
 

@@ -68,7 +68,7 @@ def _person_year_page(view: SiteView, key: str, year: int, entries: list[Entry])
             entries=entries,
             tallies={e.id: tally_of(e.registration, view.as_of) for e in entries},
             sentence=tally_sentence(registrations, view.as_of),
-            review_plans=[(e, e.registration.review_plan) for e in entries if e.registration.review_plan],
+            review_plans=[(e, text) for e in entries if (text := getattr(e.registration, "review_plan", None))],  # the field may go
             date_line=administrative_date(view.province, view.as_of, view.as_of.year),
             province=view.province,
             version=view.history.head[:7],

@@ -17,6 +17,8 @@ from ..exports import FORMATS, download_name
 from .contexts import DownloadsContext, ReportContext, ReportIndexContext
 from .documents import REPORT_CSS, administrative_date, file_href
 from .evaluators import evaluator_pages, evaluator_url, evaluator_years
+from .tally import HEADERS as TALLY_HEADERS
+from .tally import TALLY_FORMATS, tally_download, year_tally
 from .view import PageSpec, SiteView
 
 
@@ -106,6 +108,8 @@ def _year_report(view: SiteView, year: int) -> PageSpec:
             province=view.province,
             css=file_href(REPORT_CSS, url),
             downloads=_download_links(year, url),
+            tally=year_tally(view, year),
+            tally_headers=TALLY_HEADERS,
         ),
     )
 
@@ -126,6 +130,7 @@ def downloads_page(view: SiteView) -> PageSpec:
         context=DownloadsContext(
             rows=[(name, _download_links(year, url), count, year) for name, year, count in rows],
             report_url=report_url,
+            tally_links=[(y, [(label, file_href(tally_download(y, ext), url)) for ext, label in TALLY_FORMATS]) for y in view.content.years],
         ),
         in_nav=True,
     )

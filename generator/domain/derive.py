@@ -78,6 +78,11 @@ class Tally(str, Enum):
     def label(self) -> str:
         return TALLY_LABELS[self]
 
+    @property
+    def heading(self) -> str:
+        """The label as a table heading or a line of its own: `Hoàn thành đúng hạn`."""
+        return self.label[0].upper() + self.label[1:]
+
 
 TALLY_LABELS = {
     Tally.on_time: "hoàn thành đúng hạn",

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 
 from ..domain.content import Entry
-from ..domain.derive import Flag, Tally, deadline_text, tally_of
+from ..domain.derive import Flag, Tally, deadline_text
 from ..domain.schema import Kind, Status, registration_fields, spec_of
 from ..domain.text import fold
 from .output import SiteFile
@@ -83,7 +83,7 @@ def _facets(view: SiteView) -> dict[str, list[list]]:
         "evaluator": [[e.id, e.name] for e in view.content.evaluators.values() if e.id in used_evaluators],
         "tag": [[t, t] for t in tags],
         "deadline": DEADLINE_FACET,
-        "tally": [[t.value, t.label[0].upper() + t.label[1:]] for t in Tally],
+        "tally": [[t.value, t.heading] for t in Tally],
     }
 
 
@@ -105,5 +105,5 @@ def _row(view: SiteView, entry: Entry, index: dict[str, dict]) -> list:
         person_key(r.registrant),
         view.days_overdue(entry) if Flag.overdue in view.flags(entry) else 0,
         [0] if r.schedule.extensions else [],
-        index["tally"][tally_of(r, view.as_of).value],
+        index["tally"][view.tally(entry).value],
     ]

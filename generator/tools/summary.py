@@ -178,8 +178,7 @@ def _row(number: int, entry, c: PersonYearContext, view: SiteView) -> list[str]:
     else:
         assessed = "Chưa đánh giá"
     progress = f"{r.latest_progress}%" if r.latest_progress is not None else ""
-    tally = c.tallies[entry.id].label
-    return [str(number), r.title, r.kind.part, deadline_text(r.schedule), f"{r.status.label}\n{tally[0].upper()}{tally[1:]}",
+    return [str(number), r.title, r.kind.part, deadline_text(r.schedule), f"{r.status.label}\n{c.tallies[entry.id].heading}",
             progress, obstacles, f"{assessed}\n{view.evaluator_name(r.evaluator)}"]  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ...domain.content import Entry
-from ...domain.derive import Tally, tally_of, tally_sentence
+from ...domain.derive import Tally, tally_sentence
 from ...domain.profile import PublicContent
 from ...domain.schema import Evaluator, Registrant, Unit
 from .contexts import EvaluatorYearContext
@@ -113,18 +113,17 @@ def _by_unit(view: SiteView, year: int, entries: list[Entry]) -> list[UnitOffici
     for entry in sorted(entries, key=lambda e: e.id):
         r = entry.registration
         people.setdefault(r.registrant.unit, {}).setdefault(person_key(r.registrant), []).append(entry)
-    order = [u.id for g in view.content.groups for u in view.units_of_group(g.id)]
     units = []
-    for unit_id in sorted(people, key=lambda u: (order.index(u) if u in order else len(order), u)):
-        officials = [_official(view, key, year, own) for key, own in people[unit_id].items()]
+    for unit in (u for g in view.content.groups for u in view.units_of_group(g.id) if u.id in people):
+        officials = [_official(view, key, year, own) for key, own in people[unit.id].items()]
         officials.sort(key=lambda o: sort_name(o.registrant.name))
-        units.append(UnitOfficials(view.content.units[unit_id], officials))
+        units.append(UnitOfficials(unit, officials))
     return units
 
 
 def _official(view: SiteView, key: str, year: int, entries: list[Entry]) -> Official:
     registrations = [e.registration for e in entries]
-    tallies = {e.id: tally_of(e.registration, view.as_of) for e in entries}
+    tallies = {e.id: view.tally(e) for e in entries}
     counted = Counter(tallies.values())
     return Official(
         registrant=registrations[-1].registrant,

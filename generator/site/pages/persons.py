@@ -4,7 +4,7 @@ person and year, what the official writes about that year in the self-review."""
 from __future__ import annotations
 
 from ...domain.content import Entry
-from ...domain.derive import tally_of, tally_sentence
+from ...domain.derive import tally_sentence
 from ...domain.text import fold
 from .contexts import PersonContext, PersonsContext, PersonYearContext
 from .dashboard import status_chart_of
@@ -22,6 +22,7 @@ def person_pages(view: SiteView) -> list[PageSpec]:
     index = PageSpec(url="can-bo/", title="Theo cán bộ", context=PersonsContext(), in_nav=True)
     pages = paged(index, people, lambda part: {"people": part})
     for key, entries in people:
+        years = by_year(entries)
         latest = entries[0].registration.registrant
         chart, counts = status_chart_of(entries, f"Số đăng ký của {latest.name} theo trạng thái và loại, mọi năm")
         pages.append(
@@ -35,11 +36,11 @@ def person_pages(view: SiteView) -> list[PageSpec]:
                     figures=view.figures(entries),
                     status_chart=chart,
                     status_kind=counts,
-                    year_pages=[(year, person_year_url(key, year)) for year in sorted({e.registration.year for e in entries})],
+                    year_pages=[(year, person_year_url(key, year)) for year, _ in years],
                 ),
             )
         )
-        pages += [_person_year_page(view, key, year, of_year) for year, of_year in by_year(entries)]
+        pages += [_person_year_page(view, key, year, of_year) for year, of_year in years]
     return pages
 
 
@@ -66,7 +67,7 @@ def _person_year_page(view: SiteView, key: str, year: int, entries: list[Entry])
             year=year,
             units=[view.content.units[u] for u in unit_ids],
             entries=entries,
-            tallies={e.id: tally_of(e.registration, view.as_of) for e in entries},
+            tallies={e.id: view.tally(e) for e in entries},
             sentence=tally_sentence(registrations, view.as_of),
             review_plans=[(e, text) for e in entries if (text := getattr(e.registration, "review_plan", None))],  # the field may go
             date_line=administrative_date(view.province, view.as_of, view.as_of.year),

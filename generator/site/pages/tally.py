@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from ...domain.content import Entry
-from ...domain.derive import Tally, tally_of
+from ...domain.derive import Tally
 from ..exports import DOWNLOADS_DIR
 from ..formulas import neutralised
 from ..output import SiteFile
 from ..xlsx import Sheet, workbook_bytes
 from .view import SiteView
 
-HEADERS = [*(row.label[0].upper() + row.label[1:] for row in Tally), "Tổng số", "Trong đó có điều chỉnh thời hạn"]
+HEADERS = [*(row.heading for row in Tally), "Tổng số", "Trong đó có điều chỉnh thời hạn"]
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class YearTally:
 
 def year_tally(view: SiteView, year: int) -> YearTally:
     entries = view.by_year.get(year, [])
-    tallies = {e.id: tally_of(e.registration, view.as_of) for e in entries}
+    tallies = {e.id: view.tally(e) for e in entries}
     total = _line("Tổng cộng", "total", entries, tallies, [("year", year)])
     by_unit = []
     for group in view.content.groups:

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from ...domain.content import Content, Entry
-from ...domain.derive import Flag, days_overdue, figures_of, flags_of
+from ...domain.derive import Flag, Tally, days_overdue, figures_of, flags_of, tally_of
 from ...domain.profile import PublicContent
 from ...domain.schema import Kind, Registrant, Status
 from ...domain.text import slugify
@@ -128,6 +128,9 @@ class SiteView:
 
     def flags(self, entry: Entry) -> list[Flag]:
         return flags_of(entry.registration, self.as_of)
+
+    def tally(self, entry: Entry) -> Tally:
+        return tally_of(entry.registration, self.as_of)
 
     def days_overdue(self, entry: Entry) -> int:
         return days_overdue(entry.registration, self.as_of)

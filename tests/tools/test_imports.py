@@ -234,6 +234,18 @@ def test_word_form_becomes_a_registration(content, capsys):
     assert r.support_requested == "Không"
 
 
+def test_word_form_header_takes_every_spelling_the_schema_gives(content, capsys):
+    path = form_docx(content.root.parent / "don.docx")
+    document = Document(path)
+    for paragraph in document.paragraphs:  # the spreadsheet aliases of schema.py: "chức danh", "họ tên"
+        paragraph.text = paragraph.text.replace("- Chức vụ:", "- Chức danh:").replace("- Họ và tên:", "- Họ tên:")
+    document.save(path)
+    code, out = run(capsys, str(path))
+    assert code == 0, out
+    r = content.load().entries[0].registration
+    assert (r.registrant.name, r.registrant.position) == ("Nguyễn Văn An", "Giám đốc Sở")
+
+
 def test_word_form_with_both_parts_gives_two_registrations(content, capsys):
     code, out = run(capsys, str(form_docx(content.root.parent / "don.docx", two_parts=True)))
     assert code == 0, out
